@@ -1,0 +1,106 @@
+/**
+ * The HTTP API: every route of the Worker, in one place.
+ *
+ * | route | what |
+ * |---|---|
+ * | `GET /search?q=&topic=&limit=&offset=` | ranked hits, topic filter, facets |
+ * | `GET /topics` | every topic with its article count |
+ * | `GET /articles/:id` | one article with its related links |
+ * | `GET /health` | status, index version, article count, build time |
+ *
+ * The index is passed in as a function so the app can be built over any
+ * artefacts; `src/index.ts` passes the bundled ones.
+ *
+ * @example
+ * ```ts
+ * const app = createApp(() => loadSearchIndex(artefacts))
+ * export default app
+ * ```
+ */
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { errorBody, excerpt } from './http/errors'
+import { versionedCache } from './http/cache'
+import { NO_PARAMS, SEARCH_PARAMS, validateQuery, ALLOWED } from './params'
+import { resolveTopic, topicName, type SearchIndex } from './search-index'
+import { search } from './search'
+
+export interface Bindings {
+  /** Comma-separated origins allowed by CORS, or `*` for any. Set in `wrangler.toml` `[vars]`. */
+  ALLOWED_ORIGINS?: string
+}
+
+type AppEnv = { Bindings: Bindings }
+
+export function createApp(getIndex: () => SearchIndex) {
+  const app = new Hono<AppEnv>()
+
+  app.use(
+    '*',
+    cors({
+      origin: (origin, c) => allowedOrigin(origin, c.env?.ALLOWED_ORIGINS),
+      allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+      exposeHeaders: ['ETag'],
+      maxAge: 86400,
+    }),
+  )
+  const cached = versionedCache({ version: () => getIndex().manifest.indexVersion })
+
+  app.get('/search', cached, validateQuery(SEARCH_PARAMS), (c) => {
+    const params = c.req.valid('query')
+    const index = getIndex()
+    const slugs: string[] = []
+    for (const topic of params.topic) {
+      const slug = resolveTopic(index, topic)
+      if (slug === undefined) {
+        return c.json(
+          errorBody(400, 'invalid_parameter', `topic "${excerpt(topic)}" is not a known topic`, { parameter: 'topic', allowed: ALLOWED.topic }),
+          400,
+        )
+      }
+      slugs.push(slug)
+    }
+    return c.json(search(index, { q: params.q, topics: slugs, limit: params.limit, offset: params.offset }))
+  })
+
+  app.get('/topics', cached, validateQuery(NO_PARAMS), (c) => {
+    const index = getIndex()
+    return c.json({ topics: index.manifest.topics.map(({ name, slug, count }) => ({ topic: name, slug, count })) })
+  })
+
+  app.get('/articles/:id', cached, validateQuery(NO_PARAMS), (c) => {
+    const index = getIndex()
+    const id = c.req.param('id')
+    const n = index.numberById.get(id)
+    if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
+    const article = index.articles[n]!
+    return c.json({ ...article, topics: article.topics.map((slug) => topicName(index, slug)) })
+  })
+
+  app.get('/health', validateQuery(NO_PARAMS), (c) => {
+    const { manifest } = getIndex()
+    c.header('Cache-Control', 'no-store')
+    return c.json({
+      status: 'ok',
+      indexVersion: manifest.indexVersion,
+      formatVersion: manifest.formatVersion,
+      articleCount: manifest.articleCount,
+      builtAt: manifest.builtAt,
+    })
+  })
+
+  app.notFound((c) => c.json(errorBody(404, 'not_found', `no route ${c.req.method} ${excerpt(new URL(c.req.url).pathname)}`), 404))
+  app.onError((error, c) => {
+    // Logged for `wrangler tail`; the client gets no stack trace.
+    console.error(error)
+    return c.json(errorBody(500, 'internal_error', 'the search service failed to answer this request'), 500)
+  })
+  return app
+}
+
+/** The CORS allow-list check: `*` allows any origin; otherwise the origin must be listed exactly. */
+export function allowedOrigin(origin: string, allowed: string | undefined): string | null {
+  const list = (allowed ?? '*').split(',').map((entry) => entry.trim()).filter(Boolean)
+  if (list.includes('*')) return '*'
+  return list.includes(origin) ? origin : null
+}

@@ -1,0 +1,49 @@
+/**
+ * Conditional GETs tied to the index version.
+ *
+ * Every answer of the API is a pure function of the URL and the index, so the
+ * index version is a valid entity tag for every URL: a client (or CDN) that
+ * holds an answer from the same index revalidates with `If-None-Match` and
+ * gets a bodiless 304, without the Worker searching at all. Hono's own `etag`
+ * middleware hashes each body instead, which costs CPU on every request and
+ * cannot skip the search.
+ *
+ * @example
+ * ```ts
+ * app.use('/search', versionedCache({ version: () => index().manifest.indexVersion }))
+ * ```
+ */
+import type { MiddlewareHandler } from 'hono'
+
+export interface VersionedCacheOptions {
+  /** The current index version. */
+  version: () => string
+  /** `Cache-Control` sent with each 200. Default: {@link DEFAULT_CACHE_CONTROL}. */
+  cacheControl?: string
+}
+
+/** Browsers keep answers a minute; shared caches five, and may serve stale for ten while revalidating. */
+export const DEFAULT_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600'
+
+export function versionedCache(options: VersionedCacheOptions): MiddlewareHandler {
+  const cacheControl = options.cacheControl ?? DEFAULT_CACHE_CONTROL
+  return async (c, next) => {
+    const etag = `"${options.version()}"`
+    if (matches(c.req.header('If-None-Match'), etag)) {
+      return c.body(null, 304, { ETag: etag, 'Cache-Control': cacheControl })
+    }
+    await next()
+    if (c.res.status === 200) {
+      c.res.headers.set('ETag', etag)
+      c.res.headers.set('Cache-Control', cacheControl)
+    }
+  }
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*')
+}

@@ -1,0 +1,83 @@
+/**
+ * Snippets: the passage of an article that best shows why it matched, with
+ * the matching words wrapped in `<mark>` and everything else HTML-escaped.
+ *
+ * The passage is the window of {@link SnippetOptions.words} tokens that holds
+ * the most matching tokens (distinct terms count first, then repeats). A token
+ * matches when the analyzer turns it into one of the index terms the query
+ * matched, so stems and prefix matches are highlighted too ("prices" for the
+ * query "price").
+ *
+ * @example
+ * ```ts
+ * snippet('Oil prices rose sharply.', new Set(['oil', 'price']))
+ * // '<mark>Oil</mark> <mark>prices</mark> rose sharply.'
+ * ```
+ */
+import { processTerm, tokenizeWithOffsets, type Token } from '../analyzer'
+
+export interface SnippetOptions {
+  /** Passage length in tokens. Default: 30. */
+  words: number
+}
+
+export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: 30 }
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
+}
+
+export interface Passage {
+  /** The passage as safe HTML. */
+  html: string
+  /** How many tokens in the passage matched. */
+  matches: number
+}
+
+/** Best passage of `text` for the matched index terms. */
+export function passage(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): Passage {
+  const { words } = { ...DEFAULT_SNIPPET_OPTIONS, ...options }
+  const tokens = tokenizeWithOffsets(text)
+  if (tokens.length === 0) return { html: '', matches: 0 }
+  const matchTerm = tokens.map((token) => processTerm(token.text).find((term) => matchedTerms.has(term)))
+  const first = bestWindowStart(matchTerm, words)
+  const last = Math.min(tokens.length, first + words) - 1
+  const window = matchTerm.slice(first, last + 1)
+  return {
+    html: render(text, tokens.slice(first, last + 1), window, first > 0, last < tokens.length - 1),
+    matches: window.filter((term) => term !== undefined).length,
+  }
+}
+
+/** Best passage of `text` for the matched index terms, as safe HTML. */
+export function snippet(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): string {
+  return passage(text, matchedTerms, options).html
+}
+
+/** Start of the window with the most distinct matched terms, then the most matches. */
+function bestWindowStart(matchTerm: (string | undefined)[], words: number): number {
+  let best = 0
+  let bestScore = -1
+  for (let start = 0; start < Math.max(1, matchTerm.length - words + 1); start++) {
+    const window = matchTerm.slice(start, start + words).filter((term): term is string => term !== undefined)
+    const score = new Set(window).size * 1000 + window.length
+    if (score > bestScore) {
+      best = start
+      bestScore = score
+    }
+  }
+  return best
+}
+
+function render(text: string, tokens: Token[], matchTerm: (string | undefined)[], cutBefore: boolean, cutAfter: boolean): string {
+  let html = cutBefore ? '… ' : ''
+  let cursor = tokens[0]?.start ?? 0
+  tokens.forEach((token, i) => {
+    html += escapeHtml(text.slice(cursor, token.start))
+    html += matchTerm[i] ? `<mark>${escapeHtml(token.text)}</mark>` : escapeHtml(token.text)
+    cursor = token.end
+  })
+  return (html + (cutAfter ? ' …' : '')).replace(/\s+/g, ' ').trim()
+}

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config'
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+
+/**
+ * Three projects:
+ * - `worker`: the Worker's own tests, run inside workerd by the Workers pool,
+ *   against the index that `npm run build` bundled from `data/`.
+ * - `build`: the index build, in Node, over fixtures cut from the corpora.
+ * - `e2e`: a real `wrangler dev` server, queried over HTTP.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        test: { name: 'worker', include: ['tests/worker/**/*.test.ts'] },
+      },
+      {
+        test: { name: 'build', include: ['tests/build/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+      {
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+})
