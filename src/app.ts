@@ -13,11 +13,12 @@
  *
  * @example
  * ```ts
- * const app = createApp(() => loadSearchIndex(artefacts))
+ * const app = createApp(async (env) => loadSearchIndex(await readArtefacts(env)))
  * export default app
  * ```
  */
 import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { cors } from 'hono/cors'
 import { errorBody, excerpt } from './http/errors'
 import { versionedCache } from './http/cache'
@@ -28,11 +29,13 @@ import { search } from './search'
 export interface Bindings {
   /** Comma-separated origins allowed by CORS, or `*` for any. Set in `wrangler.toml` `[vars]`. */
   ALLOWED_ORIGINS?: string
+  /** The static assets that hold the index artefacts. */
+  ASSETS: Fetcher
 }
 
-type AppEnv = { Bindings: Bindings }
+type AppEnv = { Bindings: Bindings; Variables: { index: SearchIndex } }
 
-export function createApp(getIndex: () => SearchIndex) {
+export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
   const app = new Hono<AppEnv>()
 
   app.use(
@@ -44,11 +47,21 @@ export function createApp(getIndex: () => SearchIndex) {
       maxAge: 86400,
     }),
   )
-  const cached = versionedCache({ version: () => getIndex().manifest.indexVersion })
+  // Loads the index (once per isolate) for the routes that need it.
+  const withIndex = createMiddleware<AppEnv>(async (c, next) => {
+    try {
+      c.set('index', await getIndex(c.env))
+    } catch (error) {
+      console.error(error)
+      return c.json(errorBody(503, 'index_unavailable', 'the search index could not be loaded; try again shortly'), 503)
+    }
+    await next()
+  })
+  const cached = versionedCache({ version: (c) => c.get('index').manifest.indexVersion })
 
-  app.get('/search', cached, validateQuery(SEARCH_PARAMS), (c) => {
+  app.get('/search', withIndex, cached, validateQuery(SEARCH_PARAMS), (c) => {
     const params = c.req.valid('query')
-    const index = getIndex()
+    const index = c.get('index')
     const slugs: string[] = []
     for (const topic of params.topic) {
       const slug = resolveTopic(index, topic)
@@ -63,13 +76,13 @@ export function createApp(getIndex: () => SearchIndex) {
     return c.json(search(index, { q: params.q, topics: slugs, limit: params.limit, offset: params.offset }))
   })
 
-  app.get('/topics', cached, validateQuery(NO_PARAMS), (c) => {
-    const index = getIndex()
+  app.get('/topics', withIndex, cached, validateQuery(NO_PARAMS), (c) => {
+    const index = c.get('index')
     return c.json({ topics: index.manifest.topics.map(({ name, slug, count }) => ({ topic: name, slug, count })) })
   })
 
-  app.get('/articles/:id', cached, validateQuery(NO_PARAMS), (c) => {
-    const index = getIndex()
+  app.get('/articles/:id', withIndex, cached, validateQuery(NO_PARAMS), (c) => {
+    const index = c.get('index')
     const id = c.req.param('id')
     const n = index.numberById.get(id)
     if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
@@ -77,8 +90,8 @@ export function createApp(getIndex: () => SearchIndex) {
     return c.json({ ...article, topics: article.topics.map((slug) => topicName(index, slug)) })
   })
 
-  app.get('/health', validateQuery(NO_PARAMS), (c) => {
-    const { manifest } = getIndex()
+  app.get('/health', withIndex, validateQuery(NO_PARAMS), (c) => {
+    const { manifest } = c.get('index')
     c.header('Cache-Control', 'no-store')
     return c.json({
       status: 'ok',

@@ -10,14 +10,14 @@
  *
  * @example
  * ```ts
- * app.use('/search', versionedCache({ version: () => index().manifest.indexVersion }))
+ * app.get('/search', versionedCache({ version: (c) => c.get('index').manifest.indexVersion }), handler)
  * ```
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 
 export interface VersionedCacheOptions {
-  /** The current index version. */
-  version: () => string
+  /** The index version that answers this request. */
+  version: (c: Context<any>) => string
   /** `Cache-Control` sent with each 200. Default: {@link DEFAULT_CACHE_CONTROL}. */
   cacheControl?: string
 }
@@ -28,7 +28,7 @@ export const DEFAULT_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-wh
 export function versionedCache(options: VersionedCacheOptions): MiddlewareHandler {
   const cacheControl = options.cacheControl ?? DEFAULT_CACHE_CONTROL
   return async (c, next) => {
-    const etag = `"${options.version()}"`
+    const etag = `"${options.version(c)}"`
     if (matches(c.req.header('If-None-Match'), etag)) {
       return c.body(null, 304, { ETag: etag, 'Cache-Control': cacheControl })
     }

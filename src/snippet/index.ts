@@ -56,7 +56,10 @@ export function snippet(text: string, matchedTerms: ReadonlySet<string>, options
   return passage(text, matchedTerms, options).html
 }
 
-/** Start of the window with the most distinct matched terms, then the most matches. */
+/**
+ * Start of the window with the most distinct matched terms, then the most
+ * matches; then shifted so that its matches sit in the middle of the passage.
+ */
 function bestWindowStart(matchTerm: (string | undefined)[], words: number): number {
   let best = 0
   let bestScore = -1
@@ -68,16 +71,25 @@ function bestWindowStart(matchTerm: (string | undefined)[], words: number): numb
       bestScore = score
     }
   }
-  return best
+  const inWindow = matchTerm.slice(best, best + words)
+  const firstMatch = inWindow.findIndex((term) => term !== undefined)
+  if (firstMatch < 0) return 0
+  const lastMatch = inWindow.length - 1 - [...inWindow].reverse().findIndex((term) => term !== undefined)
+  const centred = best + firstMatch - Math.floor((words - (lastMatch - firstMatch + 1)) / 2)
+  return Math.max(0, Math.min(centred, matchTerm.length - words))
 }
 
 function render(text: string, tokens: Token[], matchTerm: (string | undefined)[], cutBefore: boolean, cutAfter: boolean): string {
+  // Uncut ends run to the text's ends; a cut end keeps the punctuation glued to its last word ("prices,").
+  let cursor = cutBefore ? (tokens[0]?.start ?? 0) : 0
+  const lastEnd = tokens[tokens.length - 1]?.end ?? 0
+  const end = cutAfter ? lastEnd + (/^\S*/.exec(text.slice(lastEnd))?.[0].length ?? 0) : text.length
   let html = cutBefore ? '… ' : ''
-  let cursor = tokens[0]?.start ?? 0
   tokens.forEach((token, i) => {
     html += escapeHtml(text.slice(cursor, token.start))
     html += matchTerm[i] ? `<mark>${escapeHtml(token.text)}</mark>` : escapeHtml(token.text)
     cursor = token.end
   })
+  html += escapeHtml(text.slice(cursor, end))
   return (html + (cutAfter ? ' …' : '')).replace(/\s+/g, ' ').trim()
 }

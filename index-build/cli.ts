@@ -1,0 +1,139 @@
+/**
+ * Command line of the index build.
+ *
+ * ```text
+ * tsx index-build/cli.ts [paths...] [--out generated] [--map id=_id,body=text]
+ *                        [--strict] [--quiet] [--verbose] [--dry-run]
+ * ```
+ *
+ * Exit code 0 when the index was written (warnings included), 1 when the build
+ * failed; the policy is in `report.ts`. The report goes to stdout; errors, and
+ * with `--quiet` only the problem lines, go to stderr. A progress bar is shown
+ * on stderr for more than 1,000 records when stderr is a terminal.
+ *
+ * @example
+ * ```sh
+ * npx tsx index-build/cli.ts data/ --out generated
+ * npx tsx index-build/cli.ts ../shared/relevance/scifact/corpus.jsonl --map id=_id,body=text --out /tmp/scifact
+ * ```
+ */
+import { parseArgs } from 'node:util'
+import cliProgress from 'cli-progress'
+import { buildIndex, type BuildProgress } from './build'
+import { BuildError } from './errors'
+import { parseFieldMap } from './field-map'
+import { formatReport, rejectionLine, warningLines } from './report'
+
+const USAGE = `usage: tsx index-build/cli.ts [paths...] [options]
+
+Reads articles (.txt, .jsonl/.ndjson, .md/.markdown) from the paths (default: data/)
+and writes manifest.json, articles.json and index.json.
+
+options:
+  -o, --out DIR        output directory (default: generated)
+      --map T=S,...    JSON Lines: read article field T from source field S (e.g. id=_id,body=text)
+      --strict         fail (exit 1) on any rejected record or warning
+  -q, --quiet          print only problems
+  -v, --verbose        list all topics and every merged duplicate
+      --dry-run        read and report, write nothing
+  -h, --help           show this help`
+
+const PROGRESS_THRESHOLD = 1000
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}
+
+/** A cli-progress bar that appears only once there are enough records to wait for. */
+function progressBar(): { update: (progress: BuildProgress) => void; stop: () => void } {
+  let bar: cliProgress.SingleBar | undefined
+  let phase: BuildProgress['phase'] | undefined
+  return {
+    update(progress) {
+      if (progress.records <= PROGRESS_THRESHOLD) return
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { stream: process.stderr, format: '{phase} [{bar}] {percentage}% {value}/{total}', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      }
+      if (phase !== progress.phase) {
+        if (phase) bar.stop()
+        phase = progress.phase
+        bar.start(progress.total, progress.done, { phase: phase === 'read' ? 'reading (bytes)' : 'indexing (articles)' })
+      } else bar.update(progress.done)
+    },
+    stop() {
+      bar?.stop()
+    },
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o', default: 'generated' },
+        map: { type: 'string' },
+        strict: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n\n${USAGE}`)
+    return 1
+  }
+  const { values, positionals } = args
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+
+  const bar = !values.quiet && process.stderr.isTTY ? progressBar() : undefined
+  try {
+    const result = await buildIndex({
+      paths: positionals.length > 0 ? positionals : ['data/'],
+      out: values.out,
+      fieldMap: values.map === undefined ? {} : parseFieldMap(values.map),
+      strict: values.strict,
+      dryRun: values['dry-run'],
+      onProgress: bar?.update,
+    })
+    bar?.stop()
+    const { report } = result
+    if (values.quiet) {
+      for (const line of [...report.rejections.map(rejectionLine), ...warningLines(report)]) console.error(line)
+    } else {
+      console.log(formatReport(report, { verbose: values.verbose }).join('\n'))
+    }
+    if (!result.ok) {
+      for (const failure of result.failures) console.error(`build failed: ${failure}`)
+      return 1
+    }
+    if (!values.quiet) {
+      const seconds = (result.durationMs / 1000).toFixed(1)
+      if (result.manifest) {
+        const sizes = result.artefacts.map((file) => `${file.file} ${formatBytes(file.bytes)}`).join(', ')
+        console.log(`wrote ${result.outDir}/: ${sizes}; ${result.manifest.articleCount} articles, index version ${result.manifest.indexVersion}, in ${seconds} s`)
+      } else console.log(`dry run: nothing written, in ${seconds} s`)
+    }
+    return 0
+  } catch (error) {
+    bar?.stop()
+    if (error instanceof BuildError) {
+      console.error(`error: ${error.message}`)
+      return 1
+    }
+    throw error
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

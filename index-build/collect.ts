@@ -1,0 +1,113 @@
+/**
+ * Reading stage: files → parsed records → normalised articles, with exact
+ * duplicates merged, bad records rejected and every outcome counted.
+ *
+ * Records are handled strictly in input order (files by path, then lines), so
+ * "the first one seen" — which duplicate is kept, which display name a topic
+ * slug gets — is the same on every build.
+ *
+ * Order of checks for a record that was read: syntax and field types
+ * (rejected), neither title nor body (rejected), exact duplicate of a kept
+ * article (merged, even when the ids differ), id already used by a different
+ * article (rejected), otherwise indexed.
+ *
+ * @example
+ * ```ts
+ * const { files } = await listInputs(['data/'], process.cwd())
+ * const { articles, report } = await collectArticles(files, { fieldMap: {} })
+ * ```
+ */
+import { readFile } from 'node:fs/promises'
+import type { StoredArticle, TopicCount } from '../src/index-format'
+import { compareCodeUnits } from './compare'
+import { isRejection, type ParserContext } from './formats'
+import type { InputFile } from './inputs'
+import { normalizeRecord } from './normalize'
+import { emptyCounts, type BuildReport, type FileReport } from './report'
+import { TopicRegistry } from './topics'
+
+export interface Collected {
+  /** Kept articles in input order (not yet sorted for the index). */
+  articles: StoredArticle[]
+  topics: TopicRegistry
+  /** The report without `skipped` (the caller knows those). */
+  report: Omit<BuildReport, 'skipped'>
+}
+
+export interface CollectOptions extends ParserContext {
+  /** Called after each file with records read so far and bytes read of the total. */
+  onFileRead?: (progress: { records: number; bytes: number; totalBytes: number }) => void
+  /** Sizes of the files, for progress; optional. */
+  sizes?: number[]
+}
+
+export async function collectArticles(files: readonly InputFile[], options: CollectOptions): Promise<Collected> {
+  const articles: StoredArticle[] = []
+  const origins: { file: string; line: number }[] = []
+  const byContent = new Map<string, number>()
+  const byId = new Map<string, number>()
+  const topics = new TopicRegistry()
+  const report: Omit<BuildReport, 'skipped'> = {
+    files: [], total: emptyCounts(), rejections: [], warnings: [], merges: [], topics: [],
+  }
+  const totalBytes = options.sizes?.reduce((a, b) => a + b, 0) ?? 0
+  let bytes = 0
+
+  for (const [index, input] of files.entries()) {
+    const counts: FileReport = { file: input.display, ...emptyCounts() }
+    report.files.push(counts)
+    const file = input.display
+    let text = await readFile(input.path, 'utf8')
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+
+    for (const result of input.parser(input.rel, text, options)) {
+      counts.read++
+      const normalized = isRejection(result) ? result : normalizeRecord(result)
+      if ('reason' in normalized) {
+        counts.rejected++
+        report.rejections.push({ file, line: result.line, reason: normalized.reason })
+        continue
+      }
+      const { article, warnings } = normalized
+      const key = `${article.title}\u0000${article.body}`
+      const kept = byContent.get(key)
+      const sameId = byId.get(article.id)
+      if (kept === undefined && sameId !== undefined) {
+        const first = origins[sameId]!
+        counts.rejected++
+        report.rejections.push({ file, line: result.line, reason: `duplicate id "${article.id}" (first at ${first.file}:${first.line})` })
+        continue
+      }
+      report.warnings.push(...warnings.map((warning) => ({ file, line: warning.line, message: warning.message })))
+      for (const topic of normalized.topics) topics.add(topic.name)
+      if (kept !== undefined) {
+        const target = articles[kept]!
+        for (const slug of article.topics) if (!target.topics.includes(slug)) target.topics.push(slug)
+        const origin = origins[kept]!
+        counts.merged++
+        report.merges.push({ file, line: result.line, into: { id: target.id, file: origin.file, line: origin.line } })
+        continue
+      }
+      byContent.set(key, articles.length)
+      byId.set(article.id, articles.length)
+      origins.push({ file, line: result.line })
+      articles.push(article)
+      counts.indexed++
+    }
+    for (const key of ['read', 'indexed', 'merged', 'rejected'] as const) report.total[key] += counts[key]
+    bytes += options.sizes?.[index] ?? 0
+    options.onFileRead?.({ records: report.total.read, bytes, totalBytes })
+  }
+
+  report.topics = countTopics(articles, topics)
+  return { articles, topics, report }
+}
+
+/** Every topic with its number of articles, most frequent first, then by slug. */
+function countTopics(articles: readonly StoredArticle[], topics: TopicRegistry): TopicCount[] {
+  const counts = new Map<string, number>()
+  for (const article of articles) for (const slug of article.topics) counts.set(slug, (counts.get(slug) ?? 0) + 1)
+  return [...counts]
+    .map(([slug, count]) => ({ name: topics.name(slug), slug, count }))
+    .sort((a, b) => b.count - a.count || compareCodeUnits(a.slug, b.slug))
+}

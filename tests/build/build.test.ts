@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import MiniSearch from 'minisearch'
+import { describe, expect, it } from 'vitest'
+import { MINISEARCH_OPTIONS, type ArticleStore, type Manifest, type StoredArticle } from '../../src/index-format'
+import { buildIndex, type BuildOptions } from '../../index-build/build'
+import { BuildError } from '../../index-build/errors'
+import { formatReport } from '../../index-build/report'
+import { sortArticles } from '../../index-build/write'
+import { MARKDOWN, readText, REUTERS_FULL, REUTERS_SAMPLE, ROOT, SCIFACT_SAMPLE, SEED, useTempDirs } from './helpers'
+
+const tempDir = useTempDirs()
+const EPOCH = '1766534400' // 2025-12-24T00:00:00Z
+
+async function build(options: Partial<BuildOptions>) {
+  const out = await tempDir()
+  const result = await buildIndex({ cwd: ROOT, out, sourceDateEpoch: EPOCH, ...options })
+  const read = async <T>(name: string): Promise<T> => JSON.parse(await readFile(join(out, name), 'utf8')) as T
+  return { result, out, read }
+}
+
+const sumsUp = (counts: { read: number; indexed: number; merged: number; rejected: number }) =>
+  counts.read === counts.indexed + counts.merged + counts.rejected
+
+describe('buildIndex on the Reuters sample', () => {
+  it('counts every record once: indexed, merged or rejected', async () => {
+    const { result } = await build({ paths: [REUTERS_SAMPLE] })
+    const { report } = result
+    expect(result.ok).toBe(true)
+    expect(report.files).toEqual([{ file: REUTERS_SAMPLE, read: 38, indexed: 34, merged: 3, rejected: 1 }])
+    expect(report.total).toEqual({ read: 38, indexed: 34, merged: 3, rejected: 1 })
+    expect(sumsUp(report.total)).toBe(true)
+    expect(result.manifest?.articleCount).toBe(34)
+  })
+
+  it('rejects the empty record (NEWID 12793) with file:line: reason', async () => {
+    const { result } = await build({ paths: [REUTERS_SAMPLE] })
+    expect(result.report.rejections).toEqual([{ file: REUTERS_SAMPLE, line: 35, reason: 'no title and no body' }])
+    expect(formatReport(result.report)).toContain('tests/fixtures/reuters-sample.jsonl:35: no title and no body')
+  })
+
+  it('merges exact duplicates into the first seen, with the union of topics', async () => {
+    const { result, read } = await build({ paths: [REUTERS_SAMPLE] })
+    expect(result.report.merges).toEqual([
+      { file: REUTERS_SAMPLE, line: 33, into: { id: '1971', file: REUTERS_SAMPLE, line: 32 } },
+      { file: REUTERS_SAMPLE, line: 34, into: { id: '1971', file: REUTERS_SAMPLE, line: 32 } },
+      { file: REUTERS_SAMPLE, line: 37, into: { id: '13320', file: REUTERS_SAMPLE, line: 36 } },
+    ])
+    const { articles } = await read<ArticleStore>('articles.json')
+    const byId = new Map(articles.map((article) => [article.id, article]))
+    expect(byId.get('13320')?.topics).toEqual(['ship', 'crude'])
+    expect(byId.get('1971')?.topics).toEqual(['interest', 'money-fx'])
+    for (const merged of ['12456', '12471', '13542', '12793']) expect(byId.has(merged)).toBe(false)
+    expect(articles.filter((article) => article.title === 'KUWAIT MAY RE-REGISTER GULF TANKERS - NEWSPAPER')).toHaveLength(1)
+  })
+
+  it('writes articles newest first, undated last, with ISO dates', async () => {
+    const { read } = await build({ paths: [REUTERS_SAMPLE] })
+    const { articles, formatVersion } = await read<ArticleStore>('articles.json')
+    expect(formatVersion).toBe(1)
+    const dates = articles.map((article) => article.date)
+    expect(dates.at(-1)).toBeNull()
+    expect(articles.at(-1)?.id).toBe('17192')
+    const dated = dates.slice(0, -1) as string[]
+    expect(dated.every((date) => /^1987-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/.test(date))).toBe(true)
+    expect([...dated].sort().reverse()).toEqual(dated)
+  })
+
+  it('lists every topic with its count, most frequent first, then by slug', async () => {
+    const { result, read } = await build({ paths: [REUTERS_SAMPLE] })
+    const manifest = await read<Manifest>('manifest.json')
+    expect(manifest.topics).toEqual(result.report.topics)
+    const crude = manifest.topics.find((topic) => topic.slug === 'crude')
+    expect(crude).toEqual({ name: 'crude', slug: 'crude', count: 7 }) // 6 crude stories + the union of the merged pair
+    const order = manifest.topics.map((topic) => [-topic.count, topic.slug] as const)
+    expect([...order].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))).toEqual(order)
+  })
+
+  it('makes topics searchable by name and slug', async () => {
+    const { read, out } = await build({ paths: [REUTERS_SAMPLE] })
+    const { articles } = await read<ArticleStore>('articles.json')
+    const index = MiniSearch.loadJSON(await readFile(join(out, 'index.json'), 'utf8'), MINISEARCH_OPTIONS)
+    const hits = index.search('crude', { fields: ['topics'] }).map((hit) => articles[hit.id as number]!.id)
+    expect(hits).toContain('13320')
+    expect(hits).toHaveLength(7)
+  })
+})
+
+describe('buildIndex on other formats', () => {
+  it('reads SciFact with --map id=_id,body=text', async () => {
+    const { result, read } = await build({ paths: [SCIFACT_SAMPLE], fieldMap: { id: '_id', body: 'text' } })
+    expect(result.report.total).toEqual({ read: 12, indexed: 12, merged: 0, rejected: 0 })
+    const { articles } = await read<ArticleStore>('articles.json')
+    const first = JSON.parse((await readText(SCIFACT_SAMPLE)).split('\n')[0]!)
+    const article = articles.find((a) => a.id === '4983')
+    expect(article).toMatchObject({ title: first.title, body: first.text, date: null, topics: [], summary: '', source: '', url: '' })
+    // undated, so in id order (code units: '18670' < '19238' < '33370' < '4983')
+    expect(articles.map((a) => a.id)).toEqual([...articles.map((a) => a.id)].sort())
+  })
+
+  it('refuses an unknown --map target', async () => {
+    await expect(buildIndex({ cwd: ROOT, paths: [SCIFACT_SAMPLE], fieldMap: { boyd: 'text' } as never, dryRun: true })).rejects.toThrow(
+      new BuildError('--map: unknown target field "boyd" (known: id, title, summary, body, topics, date, url, source)'),
+    )
+  })
+
+  it('reads Markdown and merges the BBC duplicate pair', async () => {
+    const { result, read } = await build({ paths: [MARKDOWN] })
+    expect(result.report.total).toEqual({ read: 3, indexed: 2, merged: 1, rejected: 0 })
+    expect(result.report.merges).toEqual([
+      { file: `${MARKDOWN}/bbc-sport-084.md`, line: 1, into: { id: 'bbc-sport-052', file: `${MARKDOWN}/bbc-sport-052.md`, line: 1 } },
+    ])
+    const { articles } = await read<ArticleStore>('articles.json')
+    expect(articles.map((a) => a.id)).toEqual(['bbc-politics-397', 'bbc-sport-052'])
+  })
+
+  it('skips README and unknown files, listing them', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'README.md'), await readText('tests/fixtures/README.md'))
+    await writeFile(join(dir, 'LICENSE'), 'research use only\n')
+    await writeFile(join(dir, 'seed.txt'), await readText(SEED))
+    await writeFile(join(dir, 'qrels.tsv'), 'query-id\tcorpus-id\tscore\n')
+    const { result } = await build({ paths: [dir], cwd: dir })
+    expect(result.report.skipped).toEqual([
+      { file: 'LICENSE', reason: 'documentation, not an article', warn: false },
+      { file: 'README.md', reason: 'documentation, not an article', warn: false },
+      { file: 'qrels.tsv', reason: 'unknown file type', warn: true },
+    ])
+    expect(result.report.total.read).toBe(1)
+    expect(formatReport(result.report)).toContain('qrels.tsv: warning: skipped: unknown file type')
+    expect(result.ok).toBe(true)
+  })
+})
+
+describe('problems', () => {
+  async function wire(lines: (original: Record<string, unknown>[]) => Record<string, unknown>[]) {
+    const dir = await tempDir()
+    const originals = (await readText(REUTERS_SAMPLE)).split('\n').slice(0, 3).map((line) => JSON.parse(line))
+    await writeFile(join(dir, 'wire.jsonl'), lines(originals).map((o) => JSON.stringify(o)).join('\n'))
+    return dir
+  }
+
+  it('rejects a reused id of a different article, naming the first', async () => {
+    const dir = await wire(([a, b]) => [a!, { ...b!, id: a!.id }])
+    const { result } = await build({ paths: ['wire.jsonl'], cwd: dir })
+    expect(result.report.rejections).toEqual([{ file: 'wire.jsonl', line: 2, reason: 'duplicate id "1" (first at wire.jsonl:1)' }])
+    expect(result.report.total).toEqual({ read: 2, indexed: 1, merged: 0, rejected: 1 })
+  })
+
+  it('keeps an article with an invalid date, undated, and warns', async () => {
+    const dir = await wire(([a]) => [{ ...a!, date: '31/02/2025' }])
+    const { result, read } = await build({ paths: ['wire.jsonl'], cwd: dir })
+    expect(result.ok).toBe(true)
+    expect(formatReport(result.report)).toContain('wire.jsonl:1: warning: invalid date "31/02/2025": February 2025 has 28 days; date dropped')
+    expect((await read<ArticleStore>('articles.json')).articles[0]?.date).toBeNull()
+  })
+
+  it('with strict, fails on a warning and writes nothing', async () => {
+    const dir = await wire(([a]) => [{ ...a!, date: '31/02/2025' }])
+    const out = join(dir, 'out')
+    const result = await buildIndex({ paths: ['wire.jsonl'], cwd: dir, out, strict: true })
+    expect(result.ok).toBe(false)
+    expect(result.failures).toEqual(['--strict: 0 rejected record(s), 1 warning(s)'])
+    await expect(readdir(out)).rejects.toThrow()
+  })
+
+  it('fails when nothing is indexed', async () => {
+    const dir = await wire(([a]) => [{ ...a!, title: undefined, body: undefined }])
+    const result = await buildIndex({ paths: ['wire.jsonl'], cwd: dir, out: join(dir, 'out') })
+    expect(result.ok).toBe(false)
+    expect(result.failures).toEqual(['no article was indexed'])
+  })
+
+  it('throws on a missing input path and on an unwritable output', async () => {
+    await expect(buildIndex({ cwd: ROOT, paths: ['no/such/dir'] })).rejects.toThrow(new BuildError('input path "no/such/dir" does not exist'))
+    const dir = await tempDir()
+    await writeFile(join(dir, 'file'), '')
+    await expect(buildIndex({ cwd: ROOT, paths: [SEED], out: join(dir, 'file', 'out') })).rejects.toThrow(/^cannot write the index to/)
+  })
+})
+
+describe('output', () => {
+  it('is byte-identical across builds with SOURCE_DATE_EPOCH', async () => {
+    const paths = [REUTERS_SAMPLE, MARKDOWN, 'data/articles']
+    const first = await build({ paths })
+    const second = await build({ paths })
+    for (const name of ['manifest.json', 'articles.json', 'index.json']) {
+      const [a, b] = await Promise.all([readFile(join(first.out, name)), readFile(join(second.out, name))])
+      expect(a.length).toBeGreaterThan(0)
+      expect(a.equals(b)).toBe(true)
+    }
+    const manifest = await first.read<Manifest>('manifest.json')
+    expect(manifest.builtAt).toBe('2025-12-24T00:00:00.000Z')
+    const hash = createHash('sha256')
+      .update(await readFile(join(first.out, 'index.json')))
+      .update(await readFile(join(first.out, 'articles.json')))
+      .digest('hex')
+    expect(manifest.indexVersion).toBe(hash.slice(0, 16))
+    expect((await readdir(first.out)).sort()).toEqual(['articles.json', 'index.json', 'manifest.json'])
+  })
+
+  it('loads in MiniSearch and finds the seed for "putin syria"', async () => {
+    const { read, out } = await build({ paths: ['data/articles'] })
+    const { articles } = await read<ArticleStore>('articles.json')
+    const index = MiniSearch.loadJSON(await readFile(join(out, 'index.json'), 'utf8'), MINISEARCH_OPTIONS)
+    const hits = index.search('putin syria', { combineWith: 'AND' })
+    expect(hits.map((hit) => articles[hit.id as number]?.id)).toEqual(['putin-meets-syria-on-defense-industry'])
+    expect(index.search('zelensky')).toEqual([]) // "Related News" titles are not indexed
+  })
+
+  it('sorts by date descending, undated last, then by id in code-unit order', () => {
+    const article = (id: string, date: string | null): StoredArticle => ({
+      id, date, title: id, summary: '', body: '', source: '', url: '', topics: [], related: [],
+    })
+    const sorted = sortArticles([
+      article('b', null), article('a', null), article('Z', null),
+      article('x', '2025-12-23'), article('y', '2025-12-24'), article('w', '2025-12-24T01:00:00+02:00'),
+    ])
+    expect(sorted.map((a) => a.id)).toEqual(['y', 'w', 'x', 'Z', 'a', 'b'])
+  })
+})
+
+describe.runIf(REUTERS_FULL)('the full Reuters corpus', () => {
+  it('has 242 exact duplicates merged and NEWID 12793 rejected', async () => {
+    const result = await buildIndex({ cwd: ROOT, paths: [REUTERS_FULL!], dryRun: true })
+    expect(result.report.total).toEqual({ read: 21578, indexed: 21335, merged: 242, rejected: 1 })
+    expect(result.report.rejections).toEqual([{ file: REUTERS_FULL, line: 12793, reason: 'no title and no body' }])
+    expect(result.report.warnings).toEqual([])
+    expect(result.report.topics).toHaveLength(120)
+  })
+})
+
+// Keeps the temp-dir helper honest: directories made in one test are gone in the next.
+describe('helpers', () => {
+  let made = ''
+  it('makes a directory', async () => {
+    made = await tempDir()
+    await mkdir(join(made, 'x'))
+    expect((await readdir(made)).length).toBe(1)
+  })
+  it('removed it afterwards', async () => {
+    await expect(readdir(made)).rejects.toThrow()
+  })
+})
