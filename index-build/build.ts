@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * import { buildIndex } from './index-build/build'
- * const result = await buildIndex({ paths: ['data/'], out: 'generated' })
+ * const result = await buildIndex({ paths: ['data/'], out: 'generated/assets' })
  * result.report.total // { read: 21579, indexed: 21336, merged: 242, rejected: 1 }
  * ```
  */
@@ -40,7 +40,7 @@ export interface BuildProgress {
 export interface BuildOptions {
   /** Files or directories to read. Default: `['data/']`. */
   paths: string[]
-  /** Output directory. Default: `'generated'`. */
+  /** Output directory: the Worker's static assets directory. Default: `'generated/assets'`. */
   out: string
   /** `--map`: article field → source field name, for JSON Lines. Default: `{}`. */
   fieldMap: FieldMap
@@ -57,7 +57,7 @@ export interface BuildOptions {
 
 export const DEFAULT_BUILD_OPTIONS: Omit<BuildOptions, 'cwd' | 'sourceDateEpoch'> = {
   paths: ['data/'],
-  out: 'generated',
+  out: 'generated/assets',
   fieldMap: {},
   strict: false,
   dryRun: false,

@@ -2,7 +2,7 @@
  * Command line of the index build.
  *
  * ```text
- * tsx index-build/cli.ts [paths...] [--out generated] [--map id=_id,body=text]
+ * tsx index-build/cli.ts [paths...] [--out generated/assets] [--map id=_id,body=text]
  *                        [--strict] [--quiet] [--verbose] [--dry-run]
  * ```
  *
@@ -13,7 +13,7 @@
  *
  * @example
  * ```sh
- * npx tsx index-build/cli.ts data/ --out generated
+ * npx tsx index-build/cli.ts data/ --out generated/assets
  * npx tsx index-build/cli.ts ../shared/relevance/scifact/corpus.jsonl --map id=_id,body=text --out /tmp/scifact
  * ```
  */
@@ -30,7 +30,7 @@ Reads articles (.txt, .jsonl/.ndjson, .md/.markdown) from the paths (default: da
 and writes manifest.json, articles.json and index.json.
 
 options:
-  -o, --out DIR        output directory (default: generated)
+  -o, --out DIR        output directory (default: generated/assets)
       --map T=S,...    JSON Lines: read article field T from source field S (e.g. id=_id,body=text)
       --strict         fail (exit 1) on any rejected record or warning
   -q, --quiet          print only problems
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        out: { type: 'string', short: 'o', default: 'generated' },
+        out: { type: 'string', short: 'o', default: 'generated/assets' },
         map: { type: 'string' },
         strict: { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },

@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * const artefacts = makeArtefacts(articles, topicCounts, topics, '2025-12-24T00:00:00.000Z')
- * await writeArtefacts('generated', artefacts.files)
+ * await writeArtefacts('generated/assets', artefacts.files)
  * ```
  */
 import { createHash } from 'node:crypto'

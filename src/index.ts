@@ -1,6 +1,6 @@
 /**
  * The Worker's entry point: the app over the artefacts that `npm run build`
- * wrote to `generated/` and that wrangler deploys as static assets (see
+ * wrote to `generated/assets/` and that wrangler deploys as static assets (see
  * `[assets]` in wrangler.toml and `src/index-format`).
  *
  * The index is loaded on the first request that needs it and kept for the

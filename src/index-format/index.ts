@@ -6,7 +6,8 @@
  * a version number. The Worker refuses artefacts whose `formatVersion` it does
  * not know, rather than answering wrongly.
  *
- * The build writes three files into `generated/` (never committed):
+ * The build writes three files into `generated/assets/` (never committed), the
+ * Worker's static assets directory:
  * - `manifest.json` — {@link Manifest}
  * - `articles.json` — {@link ArticleStore}: every indexed article, sorted
  *   newest first, so the position of an article is its internal number and the

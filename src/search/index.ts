@@ -6,8 +6,9 @@
  * - A query with no terms (empty, or only stop words and punctuation) lists
  *   the articles newest first: the browse mode behind "all articles in a topic".
  * - Otherwise every query word must match (AND). The last word also matches as
- *   a prefix, for search-as-you-type. If AND finds nothing, the query is relaxed
- *   to any word (OR), and the response says `"relaxed": true`.
+ *   a prefix, for search-as-you-type ({@link matchPrefix}), and longer words
+ *   tolerate typos ({@link typoDistance}). If AND finds nothing, the query is
+ *   relaxed to any word (OR), and the response says `"relaxed": true`.
  * - The topic filter keeps articles carrying any of the given topics. It runs
  *   before paging, so `total` counts every match, not just the page.
  * - Topic facet counts are disjunctive (as in Algolia): they count the matches
@@ -72,6 +73,23 @@ interface Match {
 
 const NO_TERMS: ReadonlySet<string> = new Set()
 
+/** Shortest query term that also matches as a prefix (the last term only). */
+export const MIN_PREFIX_LENGTH = 3
+
+/** Prefix matching applies to the last query term, once it has 3 characters. */
+export function matchPrefix(term: string, i: number, terms: string[]): boolean {
+  return i === terms.length - 1 && term.length >= MIN_PREFIX_LENGTH
+}
+
+/**
+ * Typo tolerance by term length, as Typesense and Meilisearch do it: no typo
+ * under 5 characters, 1 from 5, 2 from 9 (Levenshtein distance on the
+ * analyzed term).
+ */
+export function typoDistance(term: string): number | false {
+  return term.length >= 9 ? 2 : term.length >= 5 ? 1 : false
+}
+
 export function search(index: SearchIndex, request: SearchRequest): SearchResponse {
   const { matches, relaxed } = findMatches(index, request.q)
   const filter = request.topics.length > 0 ? new Set(request.topics) : null
@@ -95,7 +113,8 @@ function findMatches(index: SearchIndex, q: string): { matches: Match[]; relaxed
     index.miniSearch.search(q, {
       combineWith,
       boost: FIELD_BOOSTS,
-      prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+      prefix: matchPrefix,
+      fuzzy: typoDistance,
     })
   const all = run('AND')
   const relaxed = all.length === 0
