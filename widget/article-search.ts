@@ -372,7 +372,7 @@ export class ArticleSearch extends HTMLElement {
   }
 
   private option(hit: Hit, index: number): HTMLLIElement {
-    const li = el('li', {}, { role: 'option', id: `o${index}`, 'aria-selected': 'false', part: 'option' })
+    const li = el('li', {}, { role: 'option', id: `o${index}`, 'aria-selected': 'false', part: 'option', 'data-id': String(hit.id) })
     li.append(el('span', { className: 't', textContent: String(hit.title ?? '') }))
     const runs = hit.highlight && typeof hit.highlight.text === 'string' && Array.isArray(hit.highlight.ranges)
       ? rangeRuns(hit.highlight.text, hit.highlight.ranges)
