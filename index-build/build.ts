@@ -52,6 +52,10 @@ export interface BuildOptions {
   sourceDateEpoch: string | undefined
   /** Read and report, but write nothing. Default: `false`. */
   dryRun: boolean
+  /** `--reference`: also write the MiniSearch JSON, `reference/minisearch.json`, for the differential test. Default: `false`. */
+  reference: boolean
+  /** `--shards k`: also write k shards, `shard-<i>/`, with global statistics. Default: 0. */
+  shards: number
   onProgress?: (progress: BuildProgress) => void
 }
 
@@ -61,6 +65,8 @@ export const DEFAULT_BUILD_OPTIONS: Omit<BuildOptions, 'cwd' | 'sourceDateEpoch'
   fieldMap: {},
   strict: false,
   dryRun: false,
+  reference: false,
+  shards: 0,
 }
 
 export interface BuildResult {
@@ -92,6 +98,9 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
     ...options,
   }
   const fieldMap = checkFieldMap(settings.fieldMap)
+  if (!Number.isInteger(settings.shards) || settings.shards < 0 || settings.shards > 64) {
+    throw new BuildError(`--shards must be a whole number from 0 to 64, got "${settings.shards}"`)
+  }
   const timestamp = builtAt(settings.sourceDateEpoch)
   const { onProgress } = settings
 
@@ -117,9 +126,11 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
 
   if (result.ok && !settings.dryRun) {
     const articles = sortArticles(collected.articles)
-    const { files: artefacts, manifest } = makeArtefacts(articles, report.topics, collected.topics, timestamp, (done, total) =>
-      onProgress?.({ phase: 'index', done, total, records: report.total.read }),
-    )
+    const { files: artefacts, manifest } = makeArtefacts(articles, report.topics, collected.topics, timestamp, {
+      reference: settings.reference,
+      shards: settings.shards,
+      onIndexed: (done, total) => onProgress?.({ phase: 'index', done, total, records: report.total.read }),
+    })
     await writeArtefacts(outDir, artefacts)
     result.manifest = manifest
     result.artefacts = artefacts.map((file) => ({ file: file.name, bytes: file.bytes.length }))

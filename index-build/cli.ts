@@ -3,7 +3,7 @@
  *
  * ```text
  * tsx index-build/cli.ts [paths...] [--out generated/assets] [--map id=_id,body=text]
- *                        [--strict] [--quiet] [--verbose] [--dry-run]
+ *                        [--strict] [--quiet] [--verbose] [--dry-run] [--reference] [--shards k]
  * ```
  *
  * Exit code 0 when the index was written (warnings included), 1 when the build
@@ -27,7 +27,8 @@ import { formatReport, rejectionLine, warningLines } from './report'
 const USAGE = `usage: tsx index-build/cli.ts [paths...] [options]
 
 Reads articles (.txt, .jsonl/.ndjson, .md/.markdown) from the paths (default: data/)
-and writes manifest.json, articles.json and index.json.
+and writes the compiled index (format version 2): manifest.json, terms.bin,
+docs.bin, ids.json, postings/ and articles/, replacing the out dir as a whole.
 
 options:
   -o, --out DIR        output directory (default: generated/assets)
@@ -36,6 +37,8 @@ options:
   -q, --quiet          print only problems
   -v, --verbose        list all topics and every merged duplicate
       --dry-run        read and report, write nothing
+      --reference      also write the MiniSearch JSON (reference/minisearch.json), for tests
+      --shards K       also write K shards (shard-<i>/) compiled with global statistics
   -h, --help           show this help`
 
 const PROGRESS_THRESHOLD = 1000
@@ -44,6 +47,20 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}
+
+/** One entry per top-level file, and one per directory with its file count and total size. */
+function summarizeArtefacts(artefacts: { file: string; bytes: number }[]): string[] {
+  const groups = new Map<string, { files: number; bytes: number }>()
+  for (const { file, bytes } of artefacts) {
+    const slash = file.indexOf('/')
+    const key = slash < 0 ? file : file.slice(0, slash + 1)
+    const group = groups.get(key) ?? { files: 0, bytes: 0 }
+    group.files += 1
+    group.bytes += bytes
+    groups.set(key, group)
+  }
+  return [...groups].map(([key, group]) => (key.endsWith('/') ? `${key} (${group.files} files) ${formatBytes(group.bytes)}` : `${key} ${formatBytes(group.bytes)}`))
 }
 
 /** A cli-progress bar that appears only once there are enough records to wait for. */
@@ -84,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', short: 'q', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         'dry-run': { type: 'boolean', default: false },
+        reference: { type: 'boolean', default: false },
+        shards: { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -105,6 +124,8 @@ async function main(argv: string[]): Promise<number> {
       fieldMap: values.map === undefined ? {} : parseFieldMap(values.map),
       strict: values.strict,
       dryRun: values['dry-run'],
+      reference: values.reference,
+      shards: /^\d+$/.test(values.shards) ? Number(values.shards) : Number.NaN,
       onProgress: bar?.update,
     })
     bar?.stop()
@@ -121,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
     if (!values.quiet) {
       const seconds = (result.durationMs / 1000).toFixed(1)
       if (result.manifest) {
-        const sizes = result.artefacts.map((file) => `${file.file} ${formatBytes(file.bytes)}`).join(', ')
+        const sizes = summarizeArtefacts(result.artefacts).join(', ')
         console.log(`wrote ${result.outDir}/: ${sizes}; ${result.manifest.articleCount} articles, index version ${result.manifest.indexVersion}, in ${seconds} s`)
       } else console.log(`dry run: nothing written, in ${seconds} s`)
     }

@@ -1,16 +1,24 @@
 /**
- * Output stage: sorted articles → the three artefacts of `src/index-format`,
- * written so that a build either replaces all of them or none.
+ * Output stage: sorted articles → the artefacts of `src/index-format`
+ * (format version 2), written so that a build either replaces the whole out
+ * dir or leaves it alone.
  *
  * - Order: date descending, undated last, then id ascending in plain
  *   code-unit order (`./compare.ts`).
  *   The position is the article's internal number `n` in MiniSearch.
+ * - MiniSearch indexes the articles; `./compile` turns the built index into
+ *   the binary dictionary, postings chunks, document table and article
+ *   fragments. The MiniSearch JSON itself is written only with `reference`
+ *   (`reference/minisearch.json`), for the differential test.
+ * - With `shards: k`, also `shard-<i>/` for i < k: each a complete index of a
+ *   contiguous range of internal numbers, compiled with global statistics.
  * - Bytes are a function of the input: no timestamps except `builtAt`, which
- *   comes from `SOURCE_DATE_EPOCH` when set. `indexVersion` hashes
- *   `index.json` then `articles.json`, so it changes exactly when they do.
- * - Each file is written under a temporary name in the output directory and
- *   renamed at the end, manifest last: an interrupted build leaves the
- *   previous index in place (rename within one directory is atomic).
+ *   comes from `SOURCE_DATE_EPOCH` when set. `indexVersion` hashes every
+ *   index file (name and bytes, in name order; not the reference, not the
+ *   shards), so it changes exactly when they do.
+ * - The whole out dir is written as a sibling temporary directory, then
+ *   swapped in by rename: an interrupted build leaves the previous index in
+ *   place, and no file of an older build survives a new one.
  *
  * @example
  * ```ts
@@ -20,23 +28,22 @@
  */
 import { createHash } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import MiniSearch from 'minisearch'
 import {
+  FILES,
   FORMAT_VERSION,
   MINISEARCH_OPTIONS,
-  type ArticleStore,
   type IndexedDocument,
   type Manifest,
   type StoredArticle,
   type TopicCount,
 } from '../src/index-format'
+import { compileIndex } from './compile'
 import { compareCodeUnits } from './compare'
 import { dateSortKey } from './dates'
 import { BuildError } from './errors'
 import type { TopicRegistry } from './topics'
-
-export const ARTEFACT_NAMES = { manifest: 'manifest.json', articles: 'articles.json', index: 'index.json' } as const
 
 export interface Artefact {
   name: string
@@ -70,53 +77,89 @@ export interface Artefacts {
   manifest: Manifest
 }
 
-/**
- * Builds the three artefacts in memory. `articles` must already be sorted;
- * `onIndexed` reports progress while documents are added.
- */
+export interface ArtefactOptions {
+  /** Also write the MiniSearch JSON as `reference/minisearch.json`. */
+  reference?: boolean
+  /** Also write this many shards, `shard-<i>/`, compiled with global statistics. */
+  shards?: number
+  onIndexed?: (done: number, total: number) => void
+}
+
+/** Builds every artefact in memory. `articles` must already be sorted. */
 export function makeArtefacts(
   articles: readonly StoredArticle[],
   topicCounts: TopicCount[],
   topics: TopicRegistry,
   builtAt: string,
-  onIndexed?: (done: number, total: number) => void,
+  options: ArtefactOptions = {},
 ): Artefacts {
   const miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS)
   articles.forEach((article, n) => {
     miniSearch.add({ n, title: article.title, summary: article.summary, body: article.body, topics: topicText(article.topics, topics) })
-    if (onIndexed && (n % 500 === 499 || n === articles.length - 1)) onIndexed(n + 1, articles.length)
+    if (options.onIndexed && (n % 500 === 499 || n === articles.length - 1)) options.onIndexed(n + 1, articles.length)
   })
-  const index = Buffer.from(JSON.stringify(miniSearch))
-  const store: ArticleStore = { formatVersion: FORMAT_VERSION, articles: [...articles] }
-  const articleBytes = Buffer.from(JSON.stringify(store))
-  const indexVersion = createHash('sha256').update(index).update(articleBytes).digest('hex').slice(0, 16)
-  const manifest: Manifest = {
-    formatVersion: FORMAT_VERSION,
-    indexVersion,
-    articleCount: articles.length,
-    topics: topicCounts,
-    builtAt,
+  const json = miniSearch.toJSON()
+  const files: Artefact[] = []
+  const pack = (prefix: string, compiled: ReturnType<typeof compileIndex>, articleCount: number): Manifest => {
+    const hash = createHash('sha256')
+    for (const file of [...compiled.files].sort((a, b) => compareCodeUnits(a.name, b.name))) {
+      hash.update(file.name).update('\0').update(file.bytes)
+    }
+    const manifest: Manifest = {
+      formatVersion: FORMAT_VERSION,
+      indexVersion: hash.digest('hex').slice(0, 16),
+      articleCount,
+      topics: topicCounts,
+      builtAt,
+      index: compiled.layout,
+    }
+    for (const file of compiled.files) files.push({ name: prefix + file.name, bytes: file.bytes })
+    files.push({ name: prefix + FILES.manifest, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) })
+    return manifest
   }
-  return {
-    manifest,
-    files: [
-      { name: ARTEFACT_NAMES.index, bytes: index },
-      { name: ARTEFACT_NAMES.articles, bytes: articleBytes },
-      { name: ARTEFACT_NAMES.manifest, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
-    ],
+  const manifest = pack('', compileIndex(json, articles, topicCounts), articles.length)
+  const shards = options.shards ?? 0
+  for (let i = 0; i < shards; i++) {
+    const docBase = Math.floor((articles.length * i) / shards)
+    const docCount = Math.floor((articles.length * (i + 1)) / shards) - docBase
+    pack(`shard-${i}/`, compileIndex(json, articles, topicCounts, { shard: { index: i, count: shards, docBase, docCount } }), docCount)
   }
+  if (options.reference) files.push({ name: FILES.reference, bytes: Buffer.from(JSON.stringify(json)) })
+  return { manifest, files }
 }
 
-/** Writes every artefact to a temporary name, then renames them in order. */
+/**
+ * Writes every artefact into a sibling temporary directory, then swaps it in
+ * for `outDir` (rename the old one aside, rename the new one in, remove the
+ * old). Both renames are within one parent directory, so each is atomic.
+ */
 export async function writeArtefacts(outDir: string, files: readonly Artefact[]): Promise<void> {
-  const temporary = files.map((file) => ({ ...file, temp: join(outDir, `.${file.name}.${process.pid}.tmp`) }))
+  const parent = dirname(outDir)
+  const temp = join(parent, `.${basename(outDir)}.${process.pid}.tmp`)
+  const old = join(parent, `.${basename(outDir)}.${process.pid}.old`)
   try {
-    await mkdir(outDir, { recursive: true })
-    for (const file of temporary) await writeFile(file.temp, file.bytes)
-    for (const file of temporary) await rename(file.temp, join(outDir, file.name))
+    await rm(temp, { recursive: true, force: true })
+    await mkdir(temp, { recursive: true })
+    const dirs = new Set(files.map((file) => dirname(join(temp, file.name))))
+    for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true })
+    for (const file of files) await writeFile(join(temp, file.name), file.bytes)
+    let hadOld = true
+    try {
+      await rename(outDir, old)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      hadOld = false
+    }
+    try {
+      await rename(temp, outDir)
+    } catch (error) {
+      if (hadOld) await rename(old, outDir).catch(() => undefined)
+      throw error
+    }
+    if (hadOld) await rm(old, { recursive: true, force: true })
   } catch (error) {
-    // Best effort: the temporary files may not exist, or their directory may not.
-    await Promise.all(temporary.map((file) => rm(file.temp, { force: true }).catch(() => undefined)))
+    // Best effort: the temporary directory may not exist, or its parent may not.
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined)
     throw new BuildError(`cannot write the index to "${outDir}": ${(error as Error).message}`)
   }
 }

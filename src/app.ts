@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * const app = createApp(async (env) => loadSearchIndex(await readArtefacts(env)))
+ * const app = createApp((env) => loadSearchIndex(assetSource(env.ASSETS)))
  * export default app
  * ```
  */
@@ -25,6 +25,7 @@ import { versionedCache } from './http/cache'
 import { NO_PARAMS, SEARCH_PARAMS, validateQuery, ALLOWED } from './params'
 import { resolveTopic, topicName, type SearchIndex } from './search-index'
 import { search } from './search'
+import type { StoredArticle } from './index-format'
 
 export interface Bindings {
   /** Comma-separated origins allowed by CORS, or `*` for any. Set in `wrangler.toml` `[vars]`. */
@@ -59,7 +60,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
   })
   const cached = versionedCache({ version: (c) => c.get('index').manifest.indexVersion })
 
-  app.get('/search', withIndex, cached, validateQuery(SEARCH_PARAMS), (c) => {
+  app.get('/search', withIndex, cached, validateQuery(SEARCH_PARAMS), async (c) => {
     const params = c.req.valid('query')
     const index = c.get('index')
     const slugs: string[] = []
@@ -73,7 +74,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
       }
       slugs.push(slug)
     }
-    return c.json(search(index, { q: params.q, topics: slugs, limit: params.limit, offset: params.offset }))
+    return c.json(await search(index, { q: params.q, topics: slugs, limit: params.limit, offset: params.offset }))
   })
 
   app.get('/topics', withIndex, cached, validateQuery(NO_PARAMS), (c) => {
@@ -81,12 +82,12 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     return c.json({ topics: index.manifest.topics.map(({ name, slug, count }) => ({ topic: name, slug, count })) })
   })
 
-  app.get('/articles/:id', withIndex, cached, validateQuery(NO_PARAMS), (c) => {
+  app.get('/articles/:id', withIndex, cached, validateQuery(NO_PARAMS), async (c) => {
     const index = c.get('index')
     const id = c.req.param('id')
-    const n = index.numberById.get(id)
+    const n = index.numberOf(id)
     if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
-    const article = index.articles[n]!
+    const [article] = (await index.articles([n])) as [StoredArticle]
     return c.json({ ...article, topics: article.topics.map((slug) => topicName(index, slug)) })
   })
 

@@ -6,30 +6,34 @@
  * a version number. The Worker refuses artefacts whose `formatVersion` it does
  * not know, rather than answering wrongly.
  *
- * The build writes three files into `generated/assets/` (never committed), the
- * Worker's static assets directory:
- * - `manifest.json` — {@link Manifest}
- * - `articles.json` — {@link ArticleStore}: every indexed article, sorted
- *   newest first, so the position of an article is its internal number and the
- *   empty-query listing is a plain walk in order.
- * - `index.json` — the MiniSearch index (`JSON.stringify(miniSearch)`) over
- *   {@link IndexedFields}, built with {@link MINISEARCH_OPTIONS}. Its document
- *   ids are the internal numbers, and it stores no fields: results are joined
- *   to `articles.json` by number.
+ * Version 2 is a compiled, immutable form of the MiniSearch index, read with
+ * typed-array views instead of being rebuilt as JS objects. The build writes
+ * into its out dir (`generated/assets/`, the Worker's static assets):
+ *
+ * | file | what |
+ * |---|---|
+ * | `manifest.json` | {@link Manifest}: versions, topics, and {@link IndexLayout} (N, average field lengths, chunk table) |
+ * | `terms.bin` | the term dictionary: sorted terms (UTF-16 code units), per term per field the document frequency and the postings offset ({@link TERMS_LAYOUT}) |
+ * | `postings/<c>.bin` | postings, split by term range into chunks fetched on demand: per (term, field), doc-number delta and term frequency, both LEB128 varints |
+ * | `docs.bin` | per document: field lengths (BM25), topic ids (filter, facets), and the id sort order for `/articles/:id` ({@link DOCS_LAYOUT}) |
+ * | `ids.json` | article ids by internal number |
+ * | `articles/<k>.json` | {@link ArticleFragment}: {@link ARTICLES_PER_FRAGMENT} whole articles by internal number, fetched only for the hits shown |
+ * | `reference/minisearch.json` | only with `--reference`: the MiniSearch JSON the format was compiled from, for the differential test |
+ *
+ * Internal numbers are positions in date order, newest first, so the empty
+ * query lists articles by walking numbers in order.
  *
  * @example
  * ```ts
- * import MiniSearch from 'minisearch'
- * import { MINISEARCH_OPTIONS, assertFormatVersion } from './index-format'
- * assertFormatVersion(manifest.formatVersion)
- * const index = MiniSearch.loadJS(indexJson, MINISEARCH_OPTIONS)
+ * import { assertFormatVersion } from './index-format'
+ * assertFormatVersion(manifest.formatVersion) // throws on anything but FORMAT_VERSION
  * ```
  */
 import type { Options as MiniSearchOptions } from 'minisearch'
 import { processTerm, tokenize } from '../analyzer'
 
 /** Bump on any change to the shape or meaning of the artefacts. */
-export const FORMAT_VERSION = 1
+export const FORMAT_VERSION = 2
 
 /** A topic as shown to people, with the slug used in URLs and filters. */
 export interface Topic {
@@ -100,19 +104,81 @@ export interface TopicCount extends Topic {
 
 export interface Manifest {
   formatVersion: number
-  /** Content hash of `index.json` and `articles.json` (sha-256, 16 hex digits). */
+  /** Content hash of every other artefact, by file name (sha-256, 16 hex digits). */
   indexVersion: string
   articleCount: number
   /** Every topic with its article count, most frequent first, then by slug. */
   topics: TopicCount[]
   /** ISO 8601 time of the build; `SOURCE_DATE_EPOCH` when set, for byte-identical rebuilds. */
   builtAt: string
+  /** What the engine needs up front to read the binary artefacts. */
+  index: IndexLayout
 }
 
-export interface ArticleStore {
+/** The part of the manifest that describes the compiled index. */
+export interface IndexLayout {
+  /** Field names, in field-id order (the order of the per-field arrays). */
+  fields: IndexedField[]
+  /** N in BM25: documents of the whole corpus (global, also in a shard). */
+  documentCount: number
+  /** Average field length per field, over the whole corpus (global, also in a shard). */
+  averageFieldLength: number[]
+  /** Terms in the dictionary. */
+  termCount: number
+  /** Postings chunks: chunk c holds the postings of terms [firstTerm[c], firstTerm[c + 1]). */
+  postings: { files: string[]; firstTerm: number[]; bytes: number[] }
+  /** Article fragments: fragment k holds internal numbers [k * perFragment, (k + 1) * perFragment). */
+  fragments: { perFragment: number; count: number }
+  /** Documents in this index (its own postings, docs.bin, fragments). Equals `documentCount` unless sharded. */
+  localDocumentCount: number
+  /** Set in a shard: it holds global internal numbers [docBase, docBase + localDocumentCount). */
+  shard?: { index: number; count: number; docBase: number }
+}
+
+/** `articles/<k>.json`. */
+export interface ArticleFragment {
   formatVersion: number
+  /** Internal number of the first article. */
+  first: number
   articles: StoredArticle[]
 }
+
+/** Articles per fragment file: 21k articles give 1,334 files; 200k give 12,500 (under the 20,000 files of a deployment). */
+export const ARTICLES_PER_FRAGMENT = 16
+
+/** File names inside the out dir. */
+export const FILES = {
+  manifest: 'manifest.json',
+  terms: 'terms.bin',
+  docs: 'docs.bin',
+  ids: 'ids.json',
+  postings: (chunk: number) => `postings/${chunk}.bin`,
+  fragment: (k: number) => `articles/${k}.json`,
+  reference: 'reference/minisearch.json',
+} as const
+
+/**
+ * `terms.bin`, little-endian, every section 4-byte aligned:
+ * - header: 4 × u32: magic {@link TERMS_MAGIC}, termCount T, fieldCount F, code units C
+ * - u32[T + 1] `termStart`: term t is `chars[termStart[t] .. termStart[t + 1])`
+ * - u32[T × F] `df`: documents of the whole corpus with term t in field f
+ * - u32[T × F + 1] `postStart`: byte offset of the postings of (t, f) in the
+ *   concatenation of all chunks; the segment ends where (t, f + 1) starts
+ * - u16[C] `chars`: the terms, in code-unit order (JS `<` on strings)
+ */
+export const TERMS_LAYOUT = { headerWords: 4 } as const
+export const TERMS_MAGIC = 0x32534d54 // "TMS2"
+
+/**
+ * `docs.bin`, little-endian:
+ * - header: 4 × u32: magic {@link DOCS_MAGIC}, document count n, fieldCount F, topic entries E
+ * - u32[n × F] field lengths, as MiniSearch counts them
+ * - u32[n + 1] `topicStart`: the topic ids of document d are `topicIds[topicStart[d] .. topicStart[d + 1])`
+ * - u32[n] `idOrder`: internal numbers sorted by article id (code units), for binary search
+ * - u16[E] `topicIds`: indexes into `manifest.topics`
+ */
+export const DOCS_LAYOUT = { headerWords: 4 } as const
+export const DOCS_MAGIC = 0x32434f44 // "DOC2"
 
 /** Throws when artefacts were written by a build of another format version. */
 export function assertFormatVersion(version: unknown): void {

@@ -1,64 +1,137 @@
 /**
- * The loaded search index: the MiniSearch index, the article store and the
- * lookup tables the routes need, built once from the build's artefacts.
+ * The loaded search index: the engine over the compiled index (format
+ * version 2), the article ids, the topic tables, and the article fragments,
+ * fetched only for the hits shown and kept in a small LRU.
  *
- * All lookup tables keyed by user input are `Map`s, never plain objects, so
- * an id or topic such as `__proto__` or `constructor` is just a missing key.
+ * Up front the Worker reads `manifest.json`, `terms.bin`, `docs.bin` and
+ * `ids.json` — typed-array views, no object per term or per posting. Postings
+ * chunks are fetched when a query first needs them and cached (LRU by
+ * bytes); article fragments likewise (LRU by count).
+ *
+ * All lookup tables keyed by user input are `Map`s or binary searches, never
+ * plain objects, so an id or topic such as `__proto__` or `constructor` is
+ * just a missing key.
  *
  * @example
  * ```ts
- * const index = loadSearchIndex({ manifest, store, index: indexJson })
- * index.articleById('putin-meets-syria-on-defense-industry')
+ * const index = await loadSearchIndex(assetSource(env.ASSETS))
+ * await index.article(index.numberOf('putin-meets-syria-on-defense-industry')!)
  * ```
  */
-import MiniSearch, { type AsPlainObject } from 'minisearch'
+import { Engine, type PostingsSource } from '../engine'
 import {
-  MINISEARCH_OPTIONS,
+  FILES,
   assertFormatVersion,
-  type ArticleStore,
-  type IndexedDocument,
+  type ArticleFragment,
   type Manifest,
   type StoredArticle,
   type TopicCount,
 } from '../index-format'
+import { LruCache } from './lru'
 
-export interface Artefacts {
-  manifest: Manifest
-  store: ArticleStore
-  index: AsPlainObject
+/** Where the artefacts come from: the ASSETS binding in the Worker, files in Node. */
+export interface ArtefactSource {
+  json<T>(name: string): Promise<T>
+  bytes(name: string): Promise<Uint8Array>
 }
+
+export interface CacheLimits {
+  /** Bytes of postings chunks kept. Default 16 MiB. */
+  postingsBytes: number
+  /** Article fragments kept. Default 64 (about 1,000 articles). */
+  fragments: number
+}
+
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 16 << 20, fragments: 64 }
 
 export interface SearchIndex {
   manifest: Manifest
-  /** Articles by internal number (newest first). */
-  articles: StoredArticle[]
-  miniSearch: MiniSearch<IndexedDocument>
-  /** Internal number of an article id. */
-  numberById: Map<string, number>
+  engine: Engine
+  /** Article ids by internal number. */
+  ids: string[]
   /** Topic by slug. */
   topicBySlug: Map<string, TopicCount>
+  /** Topic id (position in `manifest.topics`) by slug. */
+  topicIdBySlug: Map<string, number>
   /** Slug by lower-cased display name or slug. */
   slugByKey: Map<string, string>
+  /** Internal number of an article id, or undefined. */
+  numberOf(id: string): number | undefined
+  /** Articles by internal number, in the order given, from their fragments. */
+  articles(numbers: readonly number[]): Promise<StoredArticle[]>
+  /** Cache state, for tests and diagnostics. */
+  cacheStats(): { postingsChunks: number; postingsBytes: number; fragments: number; fragmentFetches: number }
 }
 
-export function loadSearchIndex(artefacts: Artefacts): SearchIndex {
-  assertFormatVersion(artefacts.manifest.formatVersion)
-  assertFormatVersion(artefacts.store.formatVersion)
-  const { articles } = artefacts.store
-  const numberById = new Map(articles.map((article, n) => [article.id, n]))
-  const topicBySlug = new Map(artefacts.manifest.topics.map((topic) => [topic.slug, topic]))
+/** An {@link ArtefactSource} over the Worker's static assets. */
+export function assetSource(assets: Fetcher): ArtefactSource {
+  const read = async (name: string) => {
+    // The host is never contacted: the ASSETS binding serves by path only.
+    const response = await assets.fetch(`https://assets.invalid/${name}`)
+    if (!response.ok) throw new Error(`index artefact ${name} is missing (HTTP ${response.status}); run npm run build`)
+    return response
+  }
+  return {
+    json: async <T>(name: string) => (await read(name)).json<T>(),
+    bytes: async (name: string) => new Uint8Array(await (await read(name)).arrayBuffer()),
+  }
+}
+
+export async function loadSearchIndex(source: ArtefactSource, limits: Partial<CacheLimits> = {}): Promise<SearchIndex> {
+  const { postingsBytes, fragments: fragmentLimit } = { ...DEFAULT_CACHE_LIMITS, ...limits }
+  const manifest = await source.json<Manifest>(FILES.manifest)
+  assertFormatVersion(manifest.formatVersion)
+  const layout = manifest.index
+  const [terms, docs, ids] = await Promise.all([source.bytes(FILES.terms), source.bytes(FILES.docs), source.json<string[]>(FILES.ids)])
+
+  const chunks = new LruCache<number, Uint8Array>(postingsBytes, (bytes) => bytes.byteLength)
+  const postings: PostingsSource = {
+    get: (chunk) => chunks.peek(chunk),
+    load: async (wanted) => {
+      await Promise.all(wanted.map((chunk) => chunks.get(chunk, () => source.bytes(layout.postings.files[chunk]!))))
+    },
+  }
+  const engine = new Engine({ layout, terms, docs, postings })
+
+  const fragments = new LruCache<number, ArticleFragment>(fragmentLimit)
+  let fragmentFetches = 0
+  const fragment = (k: number) =>
+    fragments.get(k, async () => {
+      fragmentFetches++
+      const loaded = await source.json<ArticleFragment>(FILES.fragment(k))
+      assertFormatVersion(loaded.formatVersion)
+      return loaded
+    })
+
+  const topicBySlug = new Map(manifest.topics.map((topic) => [topic.slug, topic]))
+  const topicIdBySlug = new Map(manifest.topics.map((topic, i) => [topic.slug, i]))
   const slugByKey = new Map<string, string>()
-  for (const topic of artefacts.manifest.topics) {
+  for (const topic of manifest.topics) {
     slugByKey.set(topic.slug.toLowerCase(), topic.slug)
     slugByKey.set(topic.name.toLowerCase(), topic.slug)
   }
+  const perFragment = layout.fragments.perFragment
   return {
-    manifest: artefacts.manifest,
-    articles,
-    miniSearch: MiniSearch.loadJS(artefacts.index, MINISEARCH_OPTIONS),
-    numberById,
+    manifest,
+    engine,
+    ids,
     topicBySlug,
+    topicIdBySlug,
     slugByKey,
+    numberOf(id) {
+      const n = engine.docs.numberOf(id, ids)
+      return n < 0 ? undefined : n
+    },
+    async articles(numbers) {
+      const needed = [...new Set(numbers.map((n) => Math.floor(n / perFragment)))]
+      const loaded = new Map(await Promise.all(needed.map(async (k) => [k, await fragment(k)] as const)))
+      return numbers.map((n) => {
+        const article = loaded.get(Math.floor(n / perFragment))?.articles[n % perFragment]
+        if (!article) throw new Error(`article ${n} is missing from its fragment`)
+        return article
+      })
+    },
+    cacheStats: () => ({ postingsChunks: chunks.size, postingsBytes: chunks.weight, fragments: fragments.size, fragmentFetches }),
   }
 }
 

@@ -15,15 +15,17 @@
  *   of `q` over all topics, ignoring the topic filter itself, so each chip says
  *   how many results choosing it would give. With one topic selected, its
  *   facet count equals `total`.
+ * - Ranking is the engine's (`src/engine`, MiniSearch's scoring); equal
+ *   scores go newest first. Only the page's articles are read, from their
+ *   fragments, for the hit fields and the snippets.
  *
  * @example
  * ```ts
- * const page = search(index, { q: 'oil prices', topics: ['crude'], limit: 10, offset: 0 })
+ * const page = await search(index, { q: 'oil prices', topics: ['crude'], limit: 10, offset: 0 })
  * page.total // every crude article that matches
  * ```
  */
-import type { SearchResult } from 'minisearch'
-import { analyze } from '../analyzer'
+import type { EngineSearchOptions, Matches, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, type StoredArticle } from '../index-format'
 import { passage } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
@@ -65,14 +67,6 @@ export interface SearchResponse {
   facets: { topics: FacetCount[] }
 }
 
-interface Match {
-  n: number
-  score: number
-  terms: ReadonlySet<string>
-}
-
-const NO_TERMS: ReadonlySet<string> = new Set()
-
 /** Shortest query term that also matches as a prefix (the last term only). */
 export const MIN_PREFIX_LENGTH = 3
 
@@ -90,53 +84,92 @@ export function typoDistance(term: string): number | false {
   return term.length >= 9 ? 2 : term.length >= 5 ? 1 : false
 }
 
-export function search(index: SearchIndex, request: SearchRequest): SearchResponse {
-  const { matches, relaxed } = findMatches(index, request.q)
-  const filter = request.topics.length > 0 ? new Set(request.topics) : null
-  const filtered = filter ? matches.filter((match) => index.articles[match.n]!.topics.some((slug) => filter.has(slug))) : matches
+/** The engine options of every query of the API. */
+export const QUERY_OPTIONS: EngineSearchOptions = { boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance }
+
+export async function search(index: SearchIndex, request: SearchRequest): Promise<SearchResponse> {
+  const { engine } = index
+  const wanted = topicMask(index, request.topics)
+  const keep = wanted ? (doc: number) => engine.docs.hasAnyTopic(doc, wanted) : undefined
+  const end = request.offset + request.limit
+  const plan = engine.plan(request.q, { ...QUERY_OPTIONS, combineWith: 'AND' })
+
+  let relaxed = false
+  let total = 0
+  let page: { n: number; score: number }[]
+  let facets: FacetCount[]
+  let terms: Map<number, ReadonlySet<string>> | undefined
+  if (plan.terms.length === 0) {
+    // Browse: every article, newest first (internal numbers are in date order).
+    const count = engine.docs.count
+    page = []
+    for (let n = 0; n < count; n++) {
+      if (keep && !keep(n)) continue
+      if (total >= request.offset && total < end) page.push({ n, score: 0 })
+      total++
+    }
+    facets = countTopics(index, null)
+  } else {
+    await index.engine.postings.load(plan.chunks)
+    let active: QueryPlan = plan
+    let matches: Matches = engine.execute(plan)
+    if (matches.count === 0) {
+      relaxed = true
+      active = { ...plan, and: false }
+      matches = engine.execute(active)
+    }
+    if (keep) for (let i = 0; i < matches.count; i++) total += keep(matches.docs[i]!) ? 1 : 0
+    else total = matches.count
+    const ranked = engine.rank(matches, end, keep).subarray(request.offset)
+    page = Array.from(ranked, (i) => ({ n: matches.docs[i]!, score: matches.scores[i]! }))
+    facets = countTopics(index, matches)
+    const details = engine.explain(active, page.map((hit) => hit.n))
+    terms = new Map([...details].map(([n, detail]) => [n, new Set(detail.terms)]))
+  }
+  const articles = await index.articles(page.map((hit) => hit.n))
   return {
     query: request.q,
-    total: filtered.length,
+    total,
     limit: request.limit,
     offset: request.offset,
     relaxed,
-    hits: filtered.slice(request.offset, request.offset + request.limit).map((match) => toHit(index, match)),
-    facets: { topics: countTopics(index, matches) },
+    hits: page.map((hit, i) => toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS)),
+    facets: { topics: facets },
   }
 }
 
-function findMatches(index: SearchIndex, q: string): { matches: Match[]; relaxed: boolean } {
-  if (analyze(q).length === 0) {
-    return { matches: index.articles.map((_, n) => ({ n, score: 0, terms: NO_TERMS })), relaxed: false }
+const NO_TERMS: ReadonlySet<string> = new Set()
+
+/** Marks the wanted topic ids; null when there is no filter. */
+function topicMask(index: SearchIndex, slugs: readonly string[]): Uint8Array | null {
+  if (slugs.length === 0) return null
+  const mask = new Uint8Array(index.manifest.topics.length)
+  for (const slug of slugs) {
+    const id = index.topicIdBySlug.get(slug)
+    if (id !== undefined) mask[id] = 1
   }
-  const run = (combineWith: 'AND' | 'OR') =>
-    index.miniSearch.search(q, {
-      combineWith,
-      boost: FIELD_BOOSTS,
-      prefix: matchPrefix,
-      fuzzy: typoDistance,
-    })
-  const all = run('AND')
-  const relaxed = all.length === 0
-  return { matches: (relaxed ? run('OR') : all).map(toMatch), relaxed }
+  return mask
 }
 
-function toMatch(result: SearchResult): Match {
-  return { n: result.id as number, score: result.score, terms: new Set(result.terms) }
-}
-
-function countTopics(index: SearchIndex, matches: Match[]): FacetCount[] {
-  const counts = new Map<string, number>()
-  for (const match of matches) {
-    for (const slug of index.articles[match.n]!.topics) counts.set(slug, (counts.get(slug) ?? 0) + 1)
+/** Topic counts over the matches (every document when null), most frequent first, then by slug. */
+function countTopics(index: SearchIndex, matches: Matches | null): FacetCount[] {
+  const { topicStart, topicIds } = index.engine.docs
+  const counts = new Uint32Array(index.manifest.topics.length)
+  const add = (doc: number) => {
+    for (let i = topicStart[doc]!, end = topicStart[doc + 1]!; i < end; i++) counts[topicIds[i]!]!++
   }
-  return [...counts]
-    .map(([slug, count]) => ({ topic: topicName(index, slug), slug, count }))
-    .sort((a, b) => b.count - a.count || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
+  if (matches) for (let i = 0; i < matches.count; i++) add(matches.docs[i]!)
+  else for (let doc = 0; doc < index.engine.docs.count; doc++) add(doc)
+  const facets: FacetCount[] = []
+  counts.forEach((count, id) => {
+    if (count === 0) return
+    const { name, slug } = index.manifest.topics[id]!
+    facets.push({ topic: name, slug, count })
+  })
+  return facets.sort((a, b) => b.count - a.count || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
 }
 
-function toHit(index: SearchIndex, match: Match): Hit {
-  const article = index.articles[match.n]!
+function toHit(index: SearchIndex, article: StoredArticle, score: number, terms: ReadonlySet<string>): Hit {
   return {
     id: article.id,
     title: article.title,
@@ -145,8 +178,8 @@ function toHit(index: SearchIndex, match: Match): Hit {
     source: article.source,
     url: article.url,
     topics: article.topics.map((slug) => topicName(index, slug)),
-    score: match.score,
-    snippet: snippetOf(article, match.terms),
+    score,
+    snippet: snippetOf(article, terms),
   }
 }
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import MiniSearch from 'minisearch'
 import { describe, expect, it } from 'vitest'
-import { MINISEARCH_OPTIONS, type ArticleStore, type Manifest, type StoredArticle } from '../../src/index-format'
+import { FIELD_BOOSTS, type Manifest, type StoredArticle } from '../../src/index-format'
+import { loadCompiled } from '../../index-build/load-compiled'
 import { buildIndex, type BuildOptions } from '../../index-build/build'
 import { BuildError } from '../../index-build/errors'
 import { formatReport } from '../../index-build/report'
 import { sortArticles } from '../../index-build/write'
-import { MARKDOWN, readText, REUTERS_FULL, REUTERS_SAMPLE, ROOT, SCIFACT_SAMPLE, SEED, useTempDirs } from './helpers'
+import { articlesOf, listFiles, MARKDOWN, readText, REUTERS_FULL, REUTERS_SAMPLE, ROOT, SCIFACT_SAMPLE, SEED, useTempDirs } from './helpers'
 
 const tempDir = useTempDirs()
 const EPOCH = '1766534400' // 2025-12-24T00:00:00Z
@@ -41,13 +41,13 @@ describe('buildIndex on the Reuters sample', () => {
   })
 
   it('merges exact duplicates into the first seen, with the union of topics', async () => {
-    const { result, read } = await build({ paths: [REUTERS_SAMPLE] })
+    const { result, out } = await build({ paths: [REUTERS_SAMPLE] })
     expect(result.report.merges).toEqual([
       { file: REUTERS_SAMPLE, line: 33, into: { id: '1971', file: REUTERS_SAMPLE, line: 32 } },
       { file: REUTERS_SAMPLE, line: 34, into: { id: '1971', file: REUTERS_SAMPLE, line: 32 } },
       { file: REUTERS_SAMPLE, line: 37, into: { id: '13320', file: REUTERS_SAMPLE, line: 36 } },
     ])
-    const { articles } = await read<ArticleStore>('articles.json')
+    const articles = await articlesOf(out)
     const byId = new Map(articles.map((article) => [article.id, article]))
     expect(byId.get('13320')?.topics).toEqual(['ship', 'crude'])
     expect(byId.get('1971')?.topics).toEqual(['interest', 'money-fx'])
@@ -56,9 +56,9 @@ describe('buildIndex on the Reuters sample', () => {
   })
 
   it('writes articles newest first, undated last, with ISO dates', async () => {
-    const { read } = await build({ paths: [REUTERS_SAMPLE] })
-    const { articles, formatVersion } = await read<ArticleStore>('articles.json')
-    expect(formatVersion).toBe(1)
+    const { read, out } = await build({ paths: [REUTERS_SAMPLE] })
+    const articles = await articlesOf(out)
+    expect((await read<Manifest>('manifest.json')).formatVersion).toBe(2)
     const dates = articles.map((article) => article.date)
     expect(dates.at(-1)).toBeNull()
     expect(articles.at(-1)?.id).toBe('17192')
@@ -78,10 +78,9 @@ describe('buildIndex on the Reuters sample', () => {
   })
 
   it('makes topics searchable by name and slug', async () => {
-    const { read, out } = await build({ paths: [REUTERS_SAMPLE] })
-    const { articles } = await read<ArticleStore>('articles.json')
-    const index = MiniSearch.loadJSON(await readFile(join(out, 'index.json'), 'utf8'), MINISEARCH_OPTIONS)
-    const hits = index.search('crude', { fields: ['topics'] }).map((hit) => articles[hit.id as number]!.id)
+    const { out } = await build({ paths: [REUTERS_SAMPLE] })
+    const { engine, ids } = await loadCompiled(out)
+    const hits = (await engine.search('crude', { fields: ['topics'] })).map((hit) => ids[hit.id]!)
     expect(hits).toContain('13320')
     expect(hits).toHaveLength(7)
   })
@@ -89,9 +88,9 @@ describe('buildIndex on the Reuters sample', () => {
 
 describe('buildIndex on other formats', () => {
   it('reads SciFact with --map id=_id,body=text', async () => {
-    const { result, read } = await build({ paths: [SCIFACT_SAMPLE], fieldMap: { id: '_id', body: 'text' } })
+    const { result, out } = await build({ paths: [SCIFACT_SAMPLE], fieldMap: { id: '_id', body: 'text' } })
     expect(result.report.total).toEqual({ read: 12, indexed: 12, merged: 0, rejected: 0 })
-    const { articles } = await read<ArticleStore>('articles.json')
+    const articles = await articlesOf(out)
     const first = JSON.parse((await readText(SCIFACT_SAMPLE)).split('\n')[0]!)
     const article = articles.find((a) => a.id === '4983')
     expect(article).toMatchObject({ title: first.title, body: first.text, date: null, topics: [], summary: '', source: '', url: '' })
@@ -106,12 +105,12 @@ describe('buildIndex on other formats', () => {
   })
 
   it('reads Markdown and merges the BBC duplicate pair', async () => {
-    const { result, read } = await build({ paths: [MARKDOWN] })
+    const { result, out } = await build({ paths: [MARKDOWN] })
     expect(result.report.total).toEqual({ read: 3, indexed: 2, merged: 1, rejected: 0 })
     expect(result.report.merges).toEqual([
       { file: `${MARKDOWN}/bbc-sport-084.md`, line: 1, into: { id: 'bbc-sport-052', file: `${MARKDOWN}/bbc-sport-052.md`, line: 1 } },
     ])
-    const { articles } = await read<ArticleStore>('articles.json')
+    const articles = await articlesOf(out)
     expect(articles.map((a) => a.id)).toEqual(['bbc-politics-397', 'bbc-sport-052'])
   })
 
@@ -150,10 +149,10 @@ describe('problems', () => {
 
   it('keeps an article with an invalid date, undated, and warns', async () => {
     const dir = await wire(([a]) => [{ ...a!, date: '31/02/2025' }])
-    const { result, read } = await build({ paths: ['wire.jsonl'], cwd: dir })
+    const { result, out } = await build({ paths: ['wire.jsonl'], cwd: dir })
     expect(result.ok).toBe(true)
     expect(formatReport(result.report)).toContain('wire.jsonl:1: warning: invalid date "31/02/2025": February 2025 has 28 days; date dropped')
-    expect((await read<ArticleStore>('articles.json')).articles[0]?.date).toBeNull()
+    expect((await articlesOf(out))[0]?.date).toBeNull()
   })
 
   it('with strict, fails on a warning and writes nothing', async () => {
@@ -183,30 +182,45 @@ describe('problems', () => {
 describe('output', () => {
   it('is byte-identical across builds with SOURCE_DATE_EPOCH', async () => {
     const paths = [REUTERS_SAMPLE, MARKDOWN, 'data/articles']
-    const first = await build({ paths })
-    const second = await build({ paths })
-    for (const name of ['manifest.json', 'articles.json', 'index.json']) {
+    const first = await build({ paths, reference: true, shards: 2 })
+    const second = await build({ paths, reference: true, shards: 2 })
+    const names = await listFiles(first.out)
+    expect(await listFiles(second.out)).toEqual(names)
+    for (const name of names) {
       const [a, b] = await Promise.all([readFile(join(first.out, name)), readFile(join(second.out, name))])
-      expect(a.length).toBeGreaterThan(0)
-      expect(a.equals(b)).toBe(true)
+      expect(a.length, name).toBeGreaterThan(0)
+      expect(a.equals(b), name).toBe(true)
     }
     const manifest = await first.read<Manifest>('manifest.json')
     expect(manifest.builtAt).toBe('2025-12-24T00:00:00.000Z')
     const hash = createHash('sha256')
-      .update(await readFile(join(first.out, 'index.json')))
-      .update(await readFile(join(first.out, 'articles.json')))
-      .digest('hex')
-    expect(manifest.indexVersion).toBe(hash.slice(0, 16))
-    expect((await readdir(first.out)).sort()).toEqual(['articles.json', 'index.json', 'manifest.json'])
+    const indexFiles = names.filter((name) => name !== 'manifest.json' && !name.startsWith('reference/') && !name.startsWith('shard-'))
+    for (const name of indexFiles) hash.update(name).update('\0').update(await readFile(join(first.out, name)))
+    expect(manifest.indexVersion).toBe(hash.digest('hex').slice(0, 16))
+    expect(names.filter((name) => !name.includes('/'))).toEqual(['docs.bin', 'ids.json', 'manifest.json', 'terms.bin'])
+    expect(names).toEqual(expect.arrayContaining(['articles/0.json', 'postings/0.bin', 'reference/minisearch.json', 'shard-1/manifest.json']))
   })
 
-  it('loads in MiniSearch and finds the seed for "putin syria"', async () => {
-    const { read, out } = await build({ paths: ['data/articles'] })
-    const { articles } = await read<ArticleStore>('articles.json')
-    const index = MiniSearch.loadJSON(await readFile(join(out, 'index.json'), 'utf8'), MINISEARCH_OPTIONS)
-    const hits = index.search('putin syria', { combineWith: 'AND' })
-    expect(hits.map((hit) => articles[hit.id as number]?.id)).toEqual(['putin-meets-syria-on-defense-industry'])
-    expect(index.search('zelensky')).toEqual([]) // "Related News" titles are not indexed
+  it('replaces the whole out dir: no file of an older build remains', async () => {
+    const out = await tempDir()
+    await mkdir(join(out, 'articles'))
+    await writeFile(join(out, 'index.json'), '{}')
+    await writeFile(join(out, 'articles', '9999.json'), '{}')
+    const result = await buildIndex({ cwd: ROOT, out, sourceDateEpoch: EPOCH, paths: ['data/articles'] })
+    expect(result.ok).toBe(true)
+    const names = await listFiles(out)
+    expect(names).not.toContain('index.json')
+    expect(names).not.toContain('articles/9999.json')
+    expect(names).toContain('articles/0.json')
+    expect(names.some((name) => name.startsWith('reference/'))).toBe(false)
+  })
+
+  it('loads in the engine and finds the seed for "putin syria"', async () => {
+    const { out } = await build({ paths: ['data/articles'] })
+    const { engine, ids } = await loadCompiled(out)
+    const hits = await engine.search('putin syria', { combineWith: 'AND', boost: FIELD_BOOSTS })
+    expect(hits.map((hit) => ids[hit.id])).toEqual(['putin-meets-syria-on-defense-industry'])
+    expect(await engine.search('zelensky')).toEqual([]) // "Related News" titles are not indexed
   })
 
   it('sorts by date descending, undated last, then by id in code-unit order', () => {

@@ -42,11 +42,11 @@ describe('index-build/cli.ts', () => {
   it('with --strict, exits 1 on a rejection and leaves the previous index alone', async () => {
     const out = await tempDir()
     expect(cli(MARKDOWN, '--out', out).code).toBe(0)
-    const before = await readFile(join(out, 'articles.json'))
+    const before = await readFile(join(out, 'ids.json'))
     const run = cli(REUTERS_SAMPLE, '--strict', '--out', out)
     expect(run.code).toBe(1)
     expect(run.stderr).toContain('build failed: --strict: 1 rejected record(s), 0 warning(s)')
-    expect((await readFile(join(out, 'articles.json'))).equals(before)).toBe(true)
+    expect((await readFile(join(out, 'ids.json'))).equals(before)).toBe(true)
   })
 
   it('with --quiet, prints only problems', async () => {

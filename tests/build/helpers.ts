@@ -32,3 +32,19 @@ export function useTempDirs(): () => Promise<string> {
     return dir
   }
 }
+
+/** Every article of a compiled index, by internal number (from its fragments). */
+export async function articlesOf(out: string) {
+  const { loadCompiled } = await import('../../index-build/load-compiled')
+  return (await loadCompiled(out)).articles()
+}
+
+/** Every file under `dir`, as sorted relative paths. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises')
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name).slice(dir.length + 1))
+    .sort()
+}

@@ -1,0 +1,211 @@
+/**
+ * Compiles a built MiniSearch index into format version 2 (`src/index-format`):
+ * the immutable binary dictionary, chunked postings, per-document table and
+ * article fragments that the Worker's engine (`src/engine`) reads in place.
+ *
+ * Input is `miniSearch.toJSON()` — `index` (term → field id → short id → term
+ * frequency), `fieldLength`, `averageFieldLength`, `documentCount`,
+ * `fieldIds`, `documentIds` — so scores computed from the compiled form equal
+ * MiniSearch's own.
+ *
+ * Sharding: {@link compileIndex} with a `shard` compiles only the documents
+ * [docBase, docBase + count) but keeps the *global* statistics — document
+ * count N, average field lengths, and per-field document frequencies in the
+ * dictionary — and the global dictionary itself (terms with no local postings
+ * included), so a shard scores every document exactly as the single index
+ * does, and prefix/fuzzy expansion (and its cap) picks the same terms.
+ *
+ * @example
+ * ```ts
+ * const { files, layout } = compileIndex(miniSearch.toJSON(), articles, manifestTopics)
+ * ```
+ */
+import type { AsPlainObject } from 'minisearch'
+import {
+  ARTICLES_PER_FRAGMENT,
+  DOCS_LAYOUT,
+  DOCS_MAGIC,
+  FILES,
+  FORMAT_VERSION,
+  IndexedFields,
+  TERMS_LAYOUT,
+  TERMS_MAGIC,
+  type ArticleFragment,
+  type IndexLayout,
+  type StoredArticle,
+  type Topic,
+} from '../../src/index-format'
+import { pushVarint } from '../../src/engine/varint'
+import { compareCodeUnits } from '../compare'
+
+/** A postings chunk is closed once it reaches this size (a single term may exceed it). */
+export const POSTINGS_CHUNK_BYTES = 256 * 1024
+
+export interface CompiledFile {
+  name: string
+  bytes: Buffer
+}
+
+export interface CompileOptions {
+  /** Compile a shard: global internal numbers [docBase, docBase + count). */
+  shard?: { index: number; count: number; docBase: number; docCount: number }
+  chunkBytes?: number
+}
+
+export interface Compiled {
+  files: CompiledFile[]
+  layout: IndexLayout
+}
+
+type FieldPostings = Record<string, number>
+
+export function compileIndex(
+  json: AsPlainObject,
+  articles: readonly StoredArticle[],
+  topics: readonly Topic[],
+  options: CompileOptions = {},
+): Compiled {
+  const fields = IndexedFields
+  const F = fields.length
+  const fieldIdOf = fields.map((field) => {
+    const id = json.fieldIds[field]
+    if (id === undefined) throw new Error(`MiniSearch index has no field "${field}"`)
+    return id
+  })
+  // Short id → internal number.
+  const numberOf = new Map<number, number>()
+  for (const [shortId, n] of Object.entries(json.documentIds)) numberOf.set(Number(shortId), n as number)
+  const docBase = options.shard?.docBase ?? 0
+  const localCount = options.shard?.docCount ?? articles.length
+  const inShard = (n: number) => n >= docBase && n < docBase + localCount
+
+  // Dictionary: every term (the global dictionary, also in a shard), in code-unit order.
+  const entries = json.index.map(([term, data]) => [term, data] as [string, Record<string, FieldPostings>])
+  entries.sort((a, b) => compareCodeUnits(a[0], b[0]))
+  const T = entries.length
+  let C = 0
+  for (const [term] of entries) C += term.length
+
+  const termStart = new Uint32Array(T + 1)
+  const df = new Uint32Array(T * F)
+  const postStart = new Uint32Array(T * F + 1)
+  const chars = new Uint16Array(C)
+  const chunkLimit = options.chunkBytes ?? POSTINGS_CHUNK_BYTES
+  const chunks: Buffer[] = []
+  const firstTerm: number[] = []
+  let chunk: number[] = []
+  let open = false
+  let total = 0
+  let c = 0
+  for (let t = 0; t < T; t++) {
+    const [term, data] = entries[t]!
+    termStart[t] = c
+    for (let i = 0; i < term.length; i++) chars[c++] = term.charCodeAt(i)
+    if (!open) {
+      firstTerm.push(t)
+      open = true
+    }
+    for (let f = 0; f < F; f++) {
+      postStart[t * F + f] = total + chunk.length
+      const freqs = data[String(fieldIdOf[f])]
+      if (!freqs) continue
+      const postings: [number, number][] = []
+      for (const [shortId, tf] of Object.entries(freqs)) {
+        const n = numberOf.get(Number(shortId))
+        if (n === undefined) continue // removed document (never, in a fresh build)
+        postings.push([n, tf])
+      }
+      df[t * F + f] = postings.length
+      postings.sort((a, b) => a[0] - b[0])
+      let previous = 0
+      for (const [n, tf] of postings) {
+        if (!inShard(n)) continue
+        const local = n - docBase
+        pushVarint(chunk, local - previous)
+        pushVarint(chunk, tf)
+        previous = local
+      }
+    }
+    // Chunks close on term boundaries; `total` is the size of the closed ones.
+    if (chunk.length >= chunkLimit || t === T - 1) {
+      total += chunk.length
+      chunks.push(Buffer.from(chunk))
+      chunk = []
+      open = false
+    }
+  }
+  termStart[T] = c
+  postStart[T * F] = total
+  if (T === 0) firstTerm.push(0)
+  if (chunks.length === 0) chunks.push(Buffer.alloc(0))
+
+  const termsBin = concat([u32([TERMS_MAGIC, T, F, C]), termStart, df, postStart, chars])
+  if (TERMS_LAYOUT.headerWords !== 4) throw new Error('unreachable')
+
+  // Per-document table of the local documents.
+  const local = articles.slice(docBase, docBase + localCount)
+  const fieldLength = new Uint32Array(localCount * F)
+  for (const [shortId, lengths] of Object.entries(json.fieldLength)) {
+    const n = numberOf.get(Number(shortId))
+    if (n === undefined || !inShard(n)) continue
+    for (let f = 0; f < F; f++) fieldLength[(n - docBase) * F + f] = (lengths as (number | null)[])[fieldIdOf[f]!] ?? 0
+  }
+  const topicIdOf = new Map(topics.map((topic, i) => [topic.slug, i]))
+  const topicStart = new Uint32Array(localCount + 1)
+  const topicIdList: number[] = []
+  local.forEach((article, d) => {
+    topicStart[d] = topicIdList.length
+    for (const slug of article.topics) {
+      const id = topicIdOf.get(slug)
+      if (id === undefined) throw new Error(`article "${article.id}" has topic "${slug}" missing from the manifest`)
+      topicIdList.push(id)
+    }
+  })
+  topicStart[localCount] = topicIdList.length
+  const idOrder = Uint32Array.from(
+    local.map((_, d) => d).sort((a, b) => compareCodeUnits(local[a]!.id, local[b]!.id)),
+  )
+  const docsBin = concat([u32([DOCS_MAGIC, localCount, F, topicIdList.length]), fieldLength, topicStart, idOrder, Uint16Array.from(topicIdList)])
+  if (DOCS_LAYOUT.headerWords !== 4) throw new Error('unreachable')
+
+  const files: CompiledFile[] = [
+    { name: FILES.terms, bytes: termsBin },
+    { name: FILES.docs, bytes: docsBin },
+    { name: FILES.ids, bytes: Buffer.from(JSON.stringify(local.map((article) => article.id))) },
+  ]
+  chunks.forEach((bytes, i) => files.push({ name: FILES.postings(i), bytes }))
+  const fragmentCount = Math.ceil(localCount / ARTICLES_PER_FRAGMENT)
+  for (let k = 0; k < fragmentCount; k++) {
+    const first = k * ARTICLES_PER_FRAGMENT
+    const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: local.slice(first, first + ARTICLES_PER_FRAGMENT) }
+    files.push({ name: FILES.fragment(k), bytes: Buffer.from(JSON.stringify(fragment)) })
+  }
+
+  const layout: IndexLayout = {
+    fields: [...fields],
+    documentCount: json.documentCount,
+    averageFieldLength: fieldIdOf.map((id) => json.averageFieldLength[id] ?? 0),
+    termCount: T,
+    postings: { files: chunks.map((_, i) => FILES.postings(i)), firstTerm, bytes: chunks.map((bytes) => bytes.length) },
+    fragments: { perFragment: ARTICLES_PER_FRAGMENT, count: fragmentCount },
+    localDocumentCount: localCount,
+    ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, docBase } } : {}),
+  }
+  return { files, layout }
+}
+
+function u32(values: number[]): Uint32Array {
+  return Uint32Array.from(values)
+}
+
+/** Concatenates typed arrays, padding each to a multiple of 4 bytes. */
+function concat(parts: (Uint32Array | Uint16Array)[]): Buffer {
+  const buffers: Buffer[] = []
+  for (const part of parts) {
+    const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength)
+    buffers.push(bytes)
+    const pad = (4 - (bytes.length % 4)) % 4
+    if (pad) buffers.push(Buffer.alloc(pad))
+  }
+  return Buffer.concat(buffers)
+}
