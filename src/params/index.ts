@@ -14,7 +14,8 @@
  */
 import { z } from 'zod'
 import { zValidator } from '@hono/zod-validator'
-import { errorBody } from '../http/errors'
+import { analyze } from '../analyzer'
+import { errorBody, excerpt } from '../http/errors'
 
 /** Limits of the search parameters. Each one is documented in the README. */
 export const SEARCH_LIMITS = {
@@ -28,11 +29,13 @@ export const SEARCH_LIMITS = {
   maxOffset: 1000,
   /** Most `topic` values in one request. */
   maxTopics: 20,
+  /** Most terms in `q` after analysis (stop words dropped, hyphenated words count whole and split). */
+  maxQueryTerms: 32,
 }
 
 /** What each parameter allows, in words, for error bodies. */
 export const ALLOWED: Record<string, string> = {
-  q: `a string of at most ${SEARCH_LIMITS.maxQueryLength} characters`,
+  q: `a string of at most ${SEARCH_LIMITS.maxQueryLength} characters and ${SEARCH_LIMITS.maxQueryTerms} search terms`,
   topic: `a topic name or slug listed by GET /topics; repeat the parameter for several (at most ${SEARCH_LIMITS.maxTopics})`,
   limit: `an integer from 1 to ${SEARCH_LIMITS.maxLimit}`,
   offset: `an integer from 0 to ${SEARCH_LIMITS.maxOffset}`,
@@ -43,16 +46,25 @@ const single = (name: string) =>
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
   single(name)
-    .regex(/^\d+$/, { error: `${name} must be ${ALLOWED[name]}` })
+    .regex(/^\d+$/, { error: `${name} must be ${allowedFor(name)}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: `${name} must be ${ALLOWED[name]}` }).max(max, { error: `${name} must be ${ALLOWED[name]}` }))
+    .pipe(z.number().int().min(min, { error: `${name} must be ${allowedFor(name)}` }).max(max, { error: `${name} must be ${allowedFor(name)}` }))
     .optional()
     .transform((value) => value ?? fallback)
+
+/** What a parameter allows; own keys only, so `__proto__` or `constructor` is just unknown. */
+export function allowedFor(parameter: string): string | undefined {
+  return Object.hasOwn(ALLOWED, parameter) ? ALLOWED[parameter] : undefined
+}
 
 /** `GET /search` query parameters. */
 export const SEARCH_PARAMS = z.strictObject(
   {
-    q: single('q').max(SEARCH_LIMITS.maxQueryLength, { error: `q must be ${ALLOWED.q}` }).optional().transform((q) => q ?? ''),
+    q: single('q')
+      .max(SEARCH_LIMITS.maxQueryLength, { error: `q must be ${ALLOWED.q}` })
+      .refine((q) => analyze(q).length <= SEARCH_LIMITS.maxQueryTerms, { error: `q has too many search terms; allowed: ${ALLOWED.q}` })
+      .optional()
+      .transform((q) => q ?? ''),
     topic: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -76,11 +88,11 @@ export function validateQuery<T extends z.ZodType>(schema: T) {
   return zValidator('query', schema, (result, c) => {
     if (result.success) return
     const issue = result.error.issues[0]
-    const parameter = issue?.code === 'unrecognized_keys' ? issue.keys[0] : String(issue?.path[0] ?? '')
+    const parameter = (issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined) ?? String(issue?.path[0] ?? '')
     return c.json(
       errorBody(400, 'invalid_parameter', issue?.message ?? 'invalid parameter', {
-        parameter,
-        allowed: parameter && ALLOWED[parameter] ? ALLOWED[parameter] : `parameters: ${Object.keys(ALLOWED).join(', ')}`,
+        parameter: excerpt(parameter),
+        allowed: allowedFor(parameter) ?? `parameters: ${Object.keys(ALLOWED).join(', ')}`,
       }),
       400,
     )

@@ -12,6 +12,7 @@ const BAD_REQUESTS: [string, string, RegExp][] = [
   ['/search?q=oil&topic=no-such-topic', 'topic', /GET \/topics/],
   ['/search?q=oil&topic=__proto__', 'topic', /GET \/topics/],
   [`/search?q=${'a'.repeat(10_000)}`, 'q', /at most 200 characters/],
+  [`/search?q=${Array.from({ length: 33 }, (_, i) => `w${i}`).join('+')}`, 'q', /too many search terms/],
   ['/search?q=oil&q=gas', 'q', /only once/],
   ['/search?query=oil', 'query', /q, topic, limit, offset/],
   ['/topics?limit=3', 'limit', /.+/],
