@@ -103,7 +103,7 @@ export interface HostSite {
 const escapeAttr = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
- * A third-party page on its own loopback origin that embeds the widget: `GET /?endpoint=URL&script=URL`.
+ * A third-party page on its own loopback origin that embeds the widget: `GET /?endpoint=URL&script=URL[&limit=N]`.
  * It has a host button outside the widget (`#host-button`, counts clicks in `window.__clicks`).
  */
 export async function startHostSite(): Promise<HostSite> {
@@ -115,11 +115,12 @@ export async function startHostSite(): Promise<HostSite> {
     }
     const endpoint = url.searchParams.get('endpoint') ?? ''
     const script = url.searchParams.get('script') ?? ''
+    const limit = url.searchParams.get('limit')
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
     response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title></head><body>
 <h1 id="host-title">A news site</h1>
 <button id="host-button" type="button">Host button</button>
-<article-search endpoint="${escapeAttr(endpoint)}" placeholder="Search"></article-search>
+<article-search endpoint="${escapeAttr(endpoint)}" placeholder="Search"${limit ? ` limit="${escapeAttr(limit)}"` : ''}></article-search>
 <p id="host-footer">Footer</p>
 <script>window.__clicks = 0; document.getElementById('host-button').addEventListener('click', () => { window.__clicks++ })</script>
 <script src="${escapeAttr(script)}"></script>

@@ -223,15 +223,15 @@ describe('<article-search> on the demo page', () => {
 const w = widget
 
 describe('<article-search> embedded on other sites', () => {
-  const embed = (host: HostSite, endpoint: string) =>
-    `${host.origin}/?endpoint=${encodeURIComponent(endpoint)}&script=${encodeURIComponent(`${worker.url}/widget.js`)}`
+  const embed = (host: HostSite, endpoint: string, limit?: number) =>
+    `${host.origin}/?endpoint=${encodeURIComponent(endpoint)}&script=${encodeURIComponent(`${worker.url}/widget.js`)}${limit ? `&limit=${limit}` : ''}`
 
-  it('works on an origin listed in ALLOWED_ORIGINS', async () => {
+  it('works on an origin listed in ALLOWED_ORIGINS (with limit="5")', async () => {
     const page = await browser.context.newPage()
     const errors = trackPageErrors(page)
-    await page.goto(embed(allowedHost, worker.url))
+    await page.goto(embed(allowedHost, worker.url, 5))
     await search(page, 'cocoa')
-    const expected = await api('/search?q=cocoa&limit=10')
+    const expected = await api('/search?q=cocoa&limit=5')
     expect(await ids(page)).toEqual(expected.hits.map((hit: any) => hit.id))
     expect(await w(page).error.count()).toBe(0)
     expect(errors).toEqual([])
