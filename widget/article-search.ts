@@ -134,14 +134,17 @@ export class ArticleSearch extends HTMLElement {
   private timer?: ReturnType<typeof setTimeout>
   private controller?: AbortController
   private seq = 0
+  private initialised = false
 
   constructor() {
     super()
     this.root = this.attachShadow({ mode: 'open' })
     // A constructed stylesheet is not an inline <style>, so a host page's strict CSP (style-src 'self') allows it.
     try {
-      sheet ??= new CSSStyleSheet()
-      sheet.replaceSync(CSS)
+      if (!sheet) {
+        sheet = new CSSStyleSheet()
+        sheet.replaceSync(CSS)
+      }
       this.root.adoptedStyleSheets = [sheet]
     } catch {
       this.root.append(el('style', { textContent: CSS }))
@@ -179,8 +182,8 @@ export class ArticleSearch extends HTMLElement {
   }
 
   connectedCallback() {
-    if (!this.sort.dataset.init) {
-      this.sort.dataset.init = '1'
+    if (!this.initialised) {
+      this.initialised = true
       this.sort.value = this.getAttribute('sort') === 'date' ? 'date' : 'relevance'
       this.attributeChangedCallback('placeholder')
       this.attributeChangedCallback('label')

@@ -57,6 +57,13 @@ describe('site routes', () => {
     expect(await again.text()).toBe('')
   })
 
+  it('answers HEAD like GET, without a body', async () => {
+    const response = await app.request('http://search.test/widget.js', { method: 'HEAD' })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(await response.text()).toBe('')
+  })
+
   it('serves the page stylesheet as CSS', async () => {
     const response = await app.request('http://search.test/site.css')
     expect(response.status).toBe(200)
