@@ -1,0 +1,174 @@
+import { env as testEnv } from 'cloudflare:test'
+import type { Bindings } from '../../src/app'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { Engine, MAX_EXPANSIONS, memoryPostings } from '../../src/engine'
+import { decodeVarints, encodeVarints } from '../../src/engine/varint'
+import { createApp } from '../../src/app'
+import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
+import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
+import { QUERY_OPTIONS, search } from '../../src/search'
+
+const env = testEnv as unknown as Bindings
+
+/** Plain Levenshtein distance, the textbook full matrix. */
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), previous[j]! + 1, row[j - 1]! + 1)
+    previous = row
+  }
+  return previous[b.length]!
+}
+
+/** The ASSETS source under a prefix (a shard's directory), counting what it reads. */
+function countingSource(prefix = ''): ArtefactSource & { reads: string[] } {
+  const inner = assetSource(env.ASSETS)
+  const reads: string[] = []
+  return {
+    reads,
+    json: (name) => (reads.push(name), inner.json(prefix + name)),
+    bytes: (name) => (reads.push(name), inner.bytes(prefix + name)),
+  }
+}
+
+let index: SearchIndex
+let terms: string[]
+
+beforeAll(async () => {
+  index = await loadSearchIndex(assetSource(env.ASSETS))
+  const dict = index.engine.dictionary
+  terms = Array.from({ length: dict.termCount }, (_, t) => dict.term(t))
+})
+
+describe('varints', () => {
+  it('round-trip, including 7-bit boundaries and large values', () => {
+    const values = [0, 1, 127, 128, 255, 300, 16383, 16384, 2 ** 21, 2 ** 28 - 1, 2 ** 31, 2 ** 32 - 1]
+    const bytes = encodeVarints(values)
+    expect(Array.from(encodeVarints([0, 127, 128, 300]))).toEqual([0x00, 0x7f, 0x80, 0x01, 0xac, 0x02])
+    expect(decodeVarints(bytes)).toEqual(values)
+    expect(() => decodeVarints(Uint8Array.from([0x80]))).toThrow(/truncated/)
+  })
+})
+
+describe('dictionary', () => {
+  it('is sorted by code units and finds every term (and no other)', () => {
+    for (let t = 1; t < terms.length; t++) expect(terms[t - 1]! < terms[t]!).toBe(true)
+    const dict = index.engine.dictionary
+    for (let t = 0; t < terms.length; t += 97) expect(dict.find(terms[t]!)).toBe(t)
+    for (const missing of ['', 'zzzzzzzz', 'oilx', '__proto__', 'constructorz', 'Oil']) expect(dict.find(missing), missing).toBe(-1)
+    expect(dict.find('oil')).toBeGreaterThanOrEqual(0)
+  })
+
+  it('gives the exact prefix range', () => {
+    const dict = index.engine.dictionary
+    for (const prefix of ['oil', 'pet', 'a', 'zz', 'compu', 'qqqq', '1987', 'é']) {
+      const [lo, hi] = dict.prefixRange(prefix)
+      const expected = terms.flatMap((term, t) => (term.startsWith(prefix) ? [t] : []))
+      expect(hi - lo, prefix).toBe(expected.length)
+      if (expected.length) expect([lo, hi - 1]).toEqual([expected[0], expected.at(-1)])
+    }
+  })
+
+  it('finds by fuzzy walk exactly the terms a plain Levenshtein finds', () => {
+    const dict = index.engine.dictionary
+    for (const [query, max] of [['petrolium', 2], ['crdue', 1], ['oil', 1], ['opec', 2], ['exprts', 1], ['ab', 2], ['x', 1], ['reagan', 3]] as const) {
+      const found = new Map<string, number>()
+      dict.fuzzy(query, max, (t, distance) => found.set(terms[t]!, distance))
+      const expected = new Map<string, number>()
+      for (const term of terms) {
+        if (Math.abs(term.length - query.length) > max) continue
+        const distance = levenshtein(query, term)
+        if (distance <= max) expected.set(term, distance)
+      }
+      expect(found, `${query} ≤ ${max}`).toEqual(expected)
+    }
+  })
+})
+
+describe('engine', () => {
+  it('caps prefix expansion at the most frequent terms', async () => {
+    const { engine } = index
+    const plan = engine.plan('com', { prefix: true })
+    const [lo, hi] = engine.dictionary.prefixRange('com')
+    expect(hi - lo).toBeGreaterThan(MAX_EXPANSIONS + 1)
+    expect(plan.specs[0]!.derived.length).toBe(MAX_EXPANSIONS + (engine.dictionary.find('com') >= 0 ? 1 : 0))
+    const kept = new Set(plan.specs[0]!.derived)
+    const minKept = Math.min(...[...kept].map((t) => engine.dictionary.totalDf(t)))
+    for (let t = lo; t < hi; t++) if (!kept.has(t)) expect(engine.dictionary.totalDf(t)).toBeLessThanOrEqual(minKept)
+    expect(engine.plan('com', { prefix: true, maxExpansions: Infinity }).specs[0]!.derived.length).toBe(hi - lo)
+  })
+
+  it('refuses a dictionary of another format', () => {
+    const layout = index.manifest.index
+    expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 2/)
+  })
+})
+
+describe('format version', () => {
+  it('refuses an unknown version: the app answers 503 index_unavailable', async () => {
+    const inner = assetSource(env.ASSETS)
+    const future: ArtefactSource = {
+      json: async <T>(name: string) => {
+        const value = await inner.json<T>(name)
+        return (name === FILES.manifest ? { ...(value as Manifest), formatVersion: 3 } : value) as T
+      },
+      bytes: inner.bytes,
+    }
+    await expect(loadSearchIndex(future)).rejects.toThrow(/index format version 3 is not supported \(this Worker reads version 2\)/)
+    const app = createApp(() => loadSearchIndex(future))
+    const response = await app.fetch(new Request('http://search.test/search?q=oil'), env)
+    expect(response.status).toBe(503)
+    expect(((await response.json()) as any).error.code).toBe('index_unavailable')
+  })
+})
+
+describe('fragments', () => {
+  it('are fetched only for the hits of the page, and cached', async () => {
+    const source = countingSource()
+    const fresh = await loadSearchIndex(source)
+    expect(source.reads.sort()).toEqual([FILES.docs, FILES.ids, FILES.manifest, FILES.terms].sort())
+    const page = await search(fresh, { q: 'oil prices', topics: [], limit: 10, offset: 0 })
+    expect(page.total).toBeGreaterThan(100)
+    const fragments = source.reads.filter((name) => name.startsWith('articles/'))
+    expect(fragments.length).toBeGreaterThan(0)
+    expect(fragments.length).toBeLessThanOrEqual(10)
+    const per = fresh.manifest.index.fragments.perFragment
+    const expected = new Set(page.hits.map((hit) => `articles/${Math.floor(fresh.numberOf(hit.id)! / per)}.json`))
+    expect(new Set(fragments)).toEqual(expected)
+    const before = source.reads.length
+    await search(fresh, { q: 'oil prices', topics: [], limit: 10, offset: 0 })
+    expect(source.reads.length).toBe(before) // chunks and fragments cached
+    await search(fresh, { q: 'qqqqzzzz', topics: [], limit: 10, offset: 0 })
+    expect(source.reads.filter((name) => name.startsWith('articles/')).length).toBe(fragments.length)
+  })
+})
+
+describe('shards with global statistics', () => {
+  it('4 shards, merged by score, give the single index top-20', async () => {
+    const shardCount = 4
+    const manifest = await assetSource(env.ASSETS).json<Manifest>('shard-0/manifest.json')
+    expect(manifest.index.shard?.count, 'npm test builds with --shards 4').toBe(shardCount)
+    const shards = await Promise.all(Array.from({ length: shardCount }, (_, i) => loadSearchIndex(countingSource(`shard-${i}/`))))
+    expect(shards.reduce((sum, shard) => sum + shard.engine.docs.count, 0)).toBe(index.engine.docs.count)
+    const queries = ['oil', 'oil prices', 'crude oil exports', 'opec', 'wheat', 'bank rate', 'reagan', 'petrolium', 'japan trade surplus', 'coffee', 'gold', 'compu', 'dollar yen', 'putin syria', 'earnings per share']
+    for (const q of queries) {
+      for (const combineWith of ['AND', 'OR'] as const) {
+        const options = { ...QUERY_OPTIONS, combineWith, boost: FIELD_BOOSTS }
+        const { matches } = await index.engine.match(q, options)
+        const single = Array.from(index.engine.rank(matches, 20), (i) => ({ id: matches.docs[i]!, score: matches.scores[i]! }))
+        const merged: { id: number; score: number }[] = []
+        for (const shard of shards) {
+          const { matches: local } = await shard.engine.match(q, options)
+          for (const i of shard.engine.rank(local, 20)) merged.push({ id: shard.engine.docBase + local.docs[i]!, score: local.scores[i]! })
+        }
+        merged.sort((a, b) => b.score - a.score || a.id - b.id)
+        expect(merged.slice(0, 20), `${q} ${combineWith}`).toEqual(single)
+        for (const hit of merged.slice(0, 3)) {
+          const shard = shards.find((s) => hit.id >= s.engine.docBase && hit.id < s.engine.docBase + s.engine.docs.count)!
+          expect(shard.ids[hit.id - shard.engine.docBase]).toBe(index.ids[hit.id])
+        }
+      }
+    }
+  })
+})
