@@ -1,10 +1,9 @@
 /**
- * The Worker the browser tests run under `wrangler dev`: the real app over the bundled index, plus the site
- * routes. Until src/app.ts registers the site routes itself, this entry adds them (registering them twice later is
- * harmless: the first registration answers).
+ * The Worker the browser tests run under `wrangler dev`: the real Worker (src/index.ts, the API over the bundled
+ * index) with the site routes added. Until src/app.ts registers them itself, this entry does; afterwards the second
+ * registration is harmless (the first matching route answers) and the temp config may point at src/index.ts.
  */
-import { createApp } from '../../src/app'
-import { bundledIndex } from '../../src/index'
+import app from '../../src/index'
 import { registerSite } from '../../src/site'
 
-export default registerSite(createApp(bundledIndex))
+export default registerSite(app)
