@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { launchBrowser, ROOT, settled, startWorker, trackPageErrors, widget, type Browser, type Worker } from './helpers'
+import { launchBrowser, ROOT, settled, startHostSite, startWorker, trackPageErrors, widget, type Browser, type HostSite, type Worker } from './helpers'
 
 const PAYLOAD = '<img src=x onerror="window.__xss=1">'
 
@@ -16,6 +16,7 @@ let dir: string
 let worker: Worker
 let browser: Browser
 let articleId: string
+let linked: HostSite
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'article-search-xss-'))
@@ -25,17 +26,21 @@ beforeAll(async () => {
   articleId = String(record.id)
   record.title = `${PAYLOAD} ${record.title}`
   record.body = `${PAYLOAD} ${record.body}`
-  await writeFile(join(dir, 'articles.jsonl'), [JSON.stringify(record), ...lines.slice(1)].join('\n') + '\n')
+  // A url that must never be followed, and (line 2, "STANDARD OIL <SRD> TO FORM FINANCIAL UNIT") one that must be.
+  record.url = 'javascript:window.__xss=2'
+  linked = await startHostSite()
+  const withUrl = { ...JSON.parse(lines[1]!), url: `${linked.origin}/?article=2` }
+  await writeFile(join(dir, 'articles.jsonl'), [JSON.stringify(record), JSON.stringify(withUrl), ...lines.slice(2)].join('\n') + '\n')
   await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['index-build/cli.ts', join(dir, 'articles.jsonl'), '--out', join(dir, 'out'), '--quiet'], { cwd: ROOT })
   ;[worker, browser] = await Promise.all([startWorker({ assets: join(dir, 'out') }), launchBrowser()])
 })
 
 afterAll(async () => {
-  await Promise.all([browser?.close(), worker?.stop()])
+  await Promise.all([browser?.close(), worker?.stop(), linked?.close()])
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
-describe('<article-search> and hostile article text', () => {
+describe('<article-search> over a corpus with hostile text and urls', () => {
   it('shows an <img onerror> title and snippet as text, and never runs it', async () => {
     const hit = (await (await fetch(`${worker.url}/search?q=bahia+cocoa&limit=1`)).json()) as any
     expect(hit.hits[0].id).toBe(articleId)
@@ -60,7 +65,26 @@ describe('<article-search> and hostile article text', () => {
       await page.evaluate(() => (globalThis as any).document.querySelector('article-search').shadowRoot.querySelectorAll('img').length),
     ).toBe(0)
     expect(await page.locator('img').count()).toBe(0) // nothing in the light DOM either
+
+    // Enter on it: article-select fires, but its javascript: url is not followed.
+    await w.input.press('ArrowDown')
+    await w.input.press('Enter')
+    await page.waitForTimeout(200)
+    expect(page.url()).toBe(`${worker.url}/`)
+    expect(await page.evaluate(() => (globalThis as any).__xss)).toBeUndefined()
     expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('opens the url of a hit that has one when Enter chooses it', async () => {
+    const page = await browser.context.newPage()
+    const w = widget(page)
+    await page.goto(`${worker.url}/`)
+    await w.input.fill('standard oil financial unit')
+    await settled(page)
+    expect(await w.options.first().getAttribute('data-id')).toBe('2')
+    await w.input.press('ArrowDown')
+    await Promise.all([page.waitForURL(`${linked.origin}/?article=2`), w.input.press('Enter')])
     await page.close()
   })
 })
