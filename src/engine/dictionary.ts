@@ -118,17 +118,33 @@ export class Dictionary {
     return true
   }
 
-  /** First term after `t` whose first `length` code units differ from t's (all of t's extensions skipped). */
+  /** Whether term u starts with the first `length` code units at `chars[start]`. */
+  private sharesPrefix(u: number, start: number, length: number): boolean {
+    const s = this.termStart[u]!
+    if (this.termStart[u + 1]! - s < length) return false
+    for (let i = 0; i < length; i++) if (this.chars[s + i] !== this.chars[start + i]) return false
+    return true
+  }
+
+  /**
+   * First term after `t` whose first `length` code units differ from t's (all
+   * of t's extensions skipped). Galloping, then binary search: the group is
+   * usually small. (No closures here: bundlers that keep names wrap each one.)
+   */
   private skipPrefix(t: number, length: number): number {
     const start = this.termStart[t]!
     let lo = t + 1
-    let hi = this.termCount
+    let step = 1
+    let hi = lo
+    while (hi < this.termCount && this.sharesPrefix(hi, start, length)) {
+      lo = hi + 1
+      step *= 2
+      hi = t + step
+    }
+    if (hi > this.termCount) hi = this.termCount
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      const s = this.termStart[mid]!
-      let same = this.termStart[mid + 1]! - s >= length
-      for (let i = 0; same && i < length; i++) same = this.chars[s + i] === this.chars[start + i]
-      if (same) lo = mid + 1
+      if (this.sharesPrefix(mid, start, length)) lo = mid + 1
       else hi = mid
     }
     return lo
@@ -153,6 +169,8 @@ export class Dictionary {
     const big = maxDistance + 1 > 255 ? 255 : maxDistance + 1
     for (let j = 0; j < n; j++) matrix[j] = j < big ? j : big
     const { chars, termStart } = this
+    const codes = new Uint16Array(n)
+    for (let j = 1; j < n; j++) codes[j] = query.charCodeAt(j - 1)
     // Rows valid for the previous term: rows 0..valid, for its first `valid` code units.
     let valid = 0
     let prevStart = 0
@@ -176,7 +194,7 @@ export class Dictionary {
         matrix[row] = first
         let min = first
         for (let j = 1; j < n; j++) {
-          const rpl = matrix[prev + j - 1]! + (char === query.charCodeAt(j - 1) ? 0 : 1)
+          const rpl = matrix[prev + j - 1]! + (char === codes[j] ? 0 : 1)
           const del = matrix[prev + j]! + 1
           const ins = matrix[row + j - 1]! + 1
           let d = rpl < del ? rpl : del

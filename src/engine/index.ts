@@ -416,7 +416,10 @@ export class Engine {
       let n = 0
       for (let i = 0; i < matches.count; i++) if (keep(docs[i]!)) buffer[n++] = i
       picked = buffer.subarray(0, n)
-    } else picked = Int32Array.from({ length: matches.count }, (_, i) => i)
+    } else {
+      picked = new Int32Array(matches.count)
+      for (let i = 0; i < matches.count; i++) picked[i] = i
+    }
     const before = (i: number, j: number) => scores[j]! - scores[i]! || docs[i]! - docs[j]!
     if (k >= picked.length) return picked.sort(before)
     // Bounded max-heap of the k best (the root is the worst kept).

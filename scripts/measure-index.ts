@@ -1,0 +1,179 @@
+/**
+ * Measures the two loaded forms of the index in Node, for docs/architecture.md:
+ * MiniSearch's own (JSON.parse + MiniSearch.loadJS of `reference/minisearch.json`,
+ * plus the old all-articles JSON) and the compiled format version 2 (typed
+ * arrays + on-demand chunks and fragments).
+ *
+ * ```sh
+ * npm run build -- --reference
+ * node --expose-gc --import tsx scripts/measure-index.ts [generated/assets] [--only compiled|minisearch]
+ * ```
+ *
+ * Prints artefact sizes, load time, retained heap after load and after 1,000
+ * mixed queries, and p50/p99 per query type (the Worker's options: AND, boosts,
+ * prefix on the last term, typo tolerance by length), plus the cost of
+ * reading and snippeting a page of 10 hits from fragments.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import MiniSearch from 'minisearch'
+import { MINISEARCH_OPTIONS, FIELD_BOOSTS, type Manifest } from '../src/index-format'
+import { loadSearchIndex, type ArtefactSource } from '../src/search-index'
+import { search, matchPrefix, typoDistance } from '../src/search'
+import { analyze } from '../src/analyzer'
+
+const dir = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'generated/assets'
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+const gc = (globalThis as { gc?: () => void }).gc
+if (!gc) throw new Error('run with node --expose-gc')
+
+function heapMiB(): number {
+  gc!()
+  gc!()
+  const usage = process.memoryUsage()
+  return (usage.heapUsed + usage.arrayBuffers) / 2 ** 20
+}
+
+async function sizeOf(path: string): Promise<{ files: number; bytes: number }> {
+  const info = await stat(path)
+  if (!info.isDirectory()) return { files: 1, bytes: info.size }
+  let files = 0
+  let bytes = 0
+  for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    files++
+    bytes += (await stat(join(entry.parentPath ?? entry.path, entry.name))).size
+  }
+  return { files, bytes }
+}
+
+/** A fixed-seed PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const fileSource = (root: string): ArtefactSource => ({
+  json: async (name) => JSON.parse(await readFile(join(root, name), 'utf8')),
+  bytes: async (name) => new Uint8Array(await readFile(join(root, name))),
+})
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/** Query types of the targets, drawn from the corpus vocabulary with a fixed seed. */
+async function queries(manifest: Manifest, articlesSample: { title: string; body: string }[]): Promise<Record<string, { q: string; topics: string[] }[]>> {
+  const random = prng(42)
+  const words = articlesSample.flatMap((a) => `${a.title} ${a.body}`.split(/\s+/)).filter((w) => /^[A-Za-z]{3,}$/.test(w)).map((w) => w.toLowerCase())
+  const counts = new Map<string, number>()
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1)
+  const byFreq = [...counts].filter(([w]) => analyze(w).length > 0).sort((a, b) => b[1] - a[1]).map(([w]) => w)
+  const common = byFreq.slice(0, 60)
+  const rare = byFreq.slice(-3000).filter((w) => w.length >= 5)
+  const mid = byFreq.slice(100, 4000)
+  const pick = (list: string[]) => list[Math.floor(random() * list.length)]!
+  const typo = (w: string) => {
+    const i = 1 + Math.floor(random() * (w.length - 2))
+    return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)
+  }
+  const topics = manifest.topics.slice(0, 30).map((t) => t.slug)
+  const n = 200
+  const make = (f: () => { q: string; topics?: string[] }) => Array.from({ length: n }, () => ({ topics: [], ...f() }))
+  return {
+    'one word': make(() => ({ q: pick(mid) })),
+    '2-3 words': make(() => ({ q: Array.from({ length: 2 + Math.floor(random() * 2) }, () => pick(mid)).join(' ') })),
+    'common words': make(() => ({ q: `${pick(common)} ${pick(common)}` })),
+    'rare words': make(() => ({ q: pick(rare) })),
+    prefix: make(() => ({ q: pick(mid.filter((w) => w.length >= 6)).slice(0, 3 + Math.floor(random() * 2)) })),
+    typo: make(() => ({ q: typo(pick(mid.filter((w) => w.length >= 6))) })),
+    'topic filter': make(() => ({ q: pick(mid), topics: [pick(topics)] })),
+    'empty + topic': make(() => ({ q: '', topics: [pick(topics)] })),
+  }
+}
+
+const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest
+const sampleFragments = await Promise.all(Array.from({ length: 40 }, (_, k) => readFile(join(dir, `articles/${k * 30}.json`), 'utf8').then(JSON.parse)))
+const sample = sampleFragments.flatMap((f) => f.articles)
+const workload = await queries(manifest, sample)
+const mixed = Object.values(workload).flat()
+
+console.log('## artefacts')
+for (const name of ['manifest.json', 'terms.bin', 'docs.bin', 'ids.json', 'postings', 'articles', 'reference/minisearch.json']) {
+  const { files, bytes } = await sizeOf(join(dir, name)).catch(() => ({ files: 0, bytes: 0 }))
+  console.log(`${name}\t${files} file(s)\t${(bytes / 2 ** 20).toFixed(2)} MiB`)
+}
+
+if (only !== 'minisearch') {
+  console.log('\n## compiled (format version 2)')
+  const before = heapMiB()
+  let t = performance.now()
+  const index = await loadSearchIndex(fileSource(dir))
+  const loadMs = performance.now() - t
+  const afterLoad = heapMiB() - before
+  // Warm: one pass over the mixed workload (JIT, chunk and fragment caches).
+  for (const { q, topics } of mixed) await search(index, { q, topics, limit: 10, offset: 0 })
+  const afterQueries = heapMiB() - before
+  console.log(`load ${loadMs.toFixed(1)} ms; retained heap after load ${afterLoad.toFixed(1)} MiB, after ${mixed.length} mixed queries ${afterQueries.toFixed(1)} MiB (${JSON.stringify(index.cacheStats())})`)
+  console.log('type\tp50 ms\tp99 ms\tmax ms\t(engine only: plan+execute+rank; full: + facets, fragments, snippets)')
+  for (const [type, list] of Object.entries(workload)) {
+    const engineTimes: number[] = []
+    const fullTimes: number[] = []
+    for (const { q, topics } of list) {
+      const engine = index.engine
+      t = performance.now()
+      const plan = engine.plan(q, { boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance, combineWith: 'AND' })
+      if (plan.terms.length) {
+        let matches = engine.execute(plan)
+        if (matches.count === 0) matches = engine.execute({ ...plan, and: false })
+        engine.rank(matches, 10)
+      }
+      engineTimes.push(performance.now() - t)
+      t = performance.now()
+      await search(index, { q, topics, limit: 10, offset: 0 })
+      fullTimes.push(performance.now() - t)
+    }
+    console.log(`${type}\tengine ${percentile(engineTimes, 50).toFixed(3)}/${percentile(engineTimes, 99).toFixed(3)}/${Math.max(...engineTimes).toFixed(2)}\tfull ${percentile(fullTimes, 50).toFixed(3)}/${percentile(fullTimes, 99).toFixed(3)}/${Math.max(...fullTimes).toFixed(2)}`)
+  }
+  // A page of 10 hits with cold fragments: read + parse the fragments, snippets.
+  const cold = await loadSearchIndex(fileSource(dir), { fragments: 64 })
+  const pageTimes: number[] = []
+  for (const { q } of workload['2-3 words']!.slice(0, 50)) {
+    const fresh = await loadSearchIndex(fileSource(dir))
+    await search(fresh, { q: 'zzzz', topics: [], limit: 10, offset: 0 }) // chunk warm-up only
+    t = performance.now()
+    await search(fresh, { q, topics: [], limit: 10, offset: 0 })
+    pageTimes.push(performance.now() - t)
+  }
+  void cold
+  console.log(`page of 10 hits with cold fragment cache (file reads + JSON.parse + snippets): p50 ${percentile(pageTimes, 50).toFixed(2)} ms, p99 ${percentile(pageTimes, 99).toFixed(2)} ms`)
+}
+
+if (only !== 'compiled') {
+  console.log('\n## MiniSearch loaded form (reference/minisearch.json + all articles)')
+  const before = heapMiB()
+  let t = performance.now()
+  const json = await readFile(join(dir, 'reference/minisearch.json'), 'utf8')
+  const ms = MiniSearch.loadJS(JSON.parse(json), MINISEARCH_OPTIONS)
+  const articles = (await Promise.all(Array.from({ length: manifest.index.fragments.count }, (_, k) => readFile(join(dir, `articles/${k}.json`), 'utf8').then(JSON.parse)))).flatMap((f) => f.articles)
+  const loadMs = performance.now() - t
+  const afterLoad = heapMiB() - before
+  console.log(`load ${loadMs.toFixed(0)} ms (JSON.parse + loadJS + articles); retained heap ${afterLoad.toFixed(1)} MiB (${articles.length} articles held)`)
+  console.log('type\tp50 ms\tp99 ms\tmax ms (MiniSearch.search only)')
+  for (const [type, list] of Object.entries(workload)) {
+    const times: number[] = []
+    for (const { q } of list) {
+      if (!q) continue
+      t = performance.now()
+      const run = (combineWith: 'AND' | 'OR') => ms.search(q, { combineWith, boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance })
+      if (run('AND').length === 0) run('OR')
+      times.push(performance.now() - t)
+    }
+    if (times.length) console.log(`${type}\t${percentile(times, 50).toFixed(3)}\t${percentile(times, 99).toFixed(3)}\t${Math.max(...times).toFixed(2)}`)
+  }
+}
