@@ -7,6 +7,7 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
  *   against the index that `npm run build` bundled from `data/`.
  * - `build`: the index build, in Node, over fixtures cut from the corpora.
  * - `e2e`: a real `wrangler dev` server, queried over HTTP.
+ * - `browser`: the widget and demo page in Debian's Chromium (playwright-core) against `wrangler dev`.
  */
 export default defineConfig({
   test: {
@@ -18,6 +19,9 @@ export default defineConfig({
       },
       {
         test: { name: 'build', include: ['tests/build/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+      {
+        test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 },
       },
       {
         test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },

@@ -7,6 +7,9 @@
  * | `GET /topics` | every topic with its article count |
  * | `GET /articles/:id` | one article with its related links |
  * | `GET /health` | status, index version, article count, build time |
+ * | `GET /` | the demo page (`src/site`) |
+ * | `GET /widget.js` | the `<article-search>` web component (`widget/`) |
+ * | `GET /site.css` | the demo page's stylesheet |
  *
  * The index is passed in as a function so the app can be built over any
  * artefacts; `src/index.ts` passes the bundled ones.
@@ -25,6 +28,7 @@ import { versionedCache } from './http/cache'
 import { NO_PARAMS, SEARCH_PARAMS, validateQuery, ALLOWED } from './params'
 import { resolveTopic, topicName, type SearchIndex } from './search-index'
 import { search } from './search'
+import { registerSite } from './site'
 import type { StoredArticle } from './index-format'
 
 export interface Bindings {
@@ -102,6 +106,8 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
       builtAt: manifest.builtAt,
     })
   })
+
+  registerSite(app)
 
   app.notFound((c) => c.json(errorBody(404, 'not_found', `no route ${c.req.method} ${excerpt(new URL(c.req.url).pathname)}`), 404))
   app.onError((error, c) => {

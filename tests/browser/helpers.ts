@@ -55,7 +55,7 @@ export interface Worker extends DevServer {
 }
 
 /**
- * `wrangler dev` over tests/browser/worker-entry.ts (the API plus the site routes), with its own config in a temp
+ * `wrangler dev` over the real Worker (src/index.ts), with its own config in a temp
  * dir: `assets` is the index directory (default generated/assets), `allowedOrigins` the CORS list.
  */
 export async function startWorker(options: { assets?: string; allowedOrigins?: string } = {}): Promise<Worker> {
@@ -65,7 +65,7 @@ export async function startWorker(options: { assets?: string; allowedOrigins?: s
     config,
     [
       'name = "edge-article-search-browser-test"',
-      `main = ${JSON.stringify(join(ROOT, 'tests/browser/worker-entry.ts'))}`,
+      `main = ${JSON.stringify(join(ROOT, 'src/index.ts'))}`,
       'compatibility_date = "2026-04-20"',
       'send_metrics = false',
       '[vars]',
