@@ -1,0 +1,195 @@
+/**
+ * Wrangler as the benchmark drives it: a temporary config per run, the
+ * dry-run deploy (script size), `wrangler check startup` (startup CPU) and
+ * `wrangler dev` with the inspector on a known port.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { freePort } from '../../tests/e2e/wrangler-dev'
+import { profileCpu, type CpuProfile } from './inspector'
+
+export const WRANGLER_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  NO_COLOR: '1',
+  CI: '1',
+}
+
+const WRANGLER = resolve('node_modules/.bin/wrangler')
+
+/**
+ * Writes a copy of wrangler.toml with `main` and `[assets] directory` replaced
+ * (both absolute), so the project's own settings (compatibility date, vars,
+ * run_worker_first) apply to the run.
+ */
+export function tempConfig(options: { dir: string; name: string; assets: string; main?: string }): string {
+  let toml = readFileSync('wrangler.toml', 'utf8')
+  const main = resolve(options.main ?? /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? 'src/index.ts')
+  toml = toml.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(main)}`)
+  toml = toml.replace(/^name\s*=.*$/m, `name = ${JSON.stringify(options.name)}`)
+  if (!/^directory\s*=/m.test(toml)) throw new Error('wrangler.toml has no [assets] directory')
+  toml = toml.replace(/^directory\s*=.*$/m, `directory = ${JSON.stringify(resolve(options.assets))}`)
+  mkdirSync(options.dir, { recursive: true })
+  const path = join(options.dir, `wrangler.${options.name}.toml`)
+  writeFileSync(path, toml)
+  return path
+}
+
+function run(args: string[], timeoutMs = 300_000): { code: number | null; output: string } {
+  const result = spawnSync(WRANGLER, args, { env: WRANGLER_ENV, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
+  return { code: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` }
+}
+
+export interface ScriptSize {
+  rawKiB: number
+  gzipKiB: number
+}
+
+/** `wrangler deploy --dry-run`: "Total Upload: X KiB / gzip: Y KiB". */
+export function scriptSize(config: string, outdir: string): ScriptSize {
+  const { code, output } = run(['deploy', '--dry-run', '--outdir', outdir, '--config', config])
+  const match = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(output)
+  if (code !== 0 || !match) throw new Error(`wrangler deploy --dry-run failed (${code}):\n${output}`)
+  return { rawKiB: Number(match[1]), gzipKiB: Number(match[2]) }
+}
+
+export interface StartupCpu {
+  nonIdleMs: number
+  spanMs: number
+  samples: number
+}
+
+/**
+ * `wrangler check startup`: non-idle sample time of the startup cpuprofile
+ * (`(idle)` excluded) and its span. `check startup` builds with the cwd's
+ * wrangler.toml whatever `--config` says, so the bundle is built first with
+ * the temporary config (`deploy --dry-run --outfile`) and passed as `--worker`.
+ */
+export function startupCpu(config: string, outfile: string): StartupCpu {
+  const bundle = outfile.replace(/\.cpuprofile$/, '') + '.bundle'
+  const built = run(['deploy', '--dry-run', '--outfile', bundle, '--config', config])
+  if (built.code !== 0) throw new Error(`wrangler deploy --dry-run --outfile failed (${built.code}):\n${built.output}`)
+  const { code, output } = run(['check', 'startup', '--worker', bundle, '--outfile', outfile, '--config', config])
+  if (code !== 0) throw new Error(`wrangler check startup failed (${code}):\n${output}`)
+  return profileCpu(JSON.parse(readFileSync(outfile, 'utf8')) as CpuProfile)
+}
+
+/**
+ * CPU time (user + system, ms) consumed so far by the workerd processes of a
+ * `wrangler dev` process group, from /proc (Linux; 10 ms ticks). Null elsewhere.
+ */
+export function workerdCpuMs(processGroup: number): number | null {
+  let ticks = 0
+  let found = false
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue
+      let stat: string
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      } catch {
+        continue
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (comm !== 'workerd' || Number(fields[2]) !== processGroup) continue
+      found = true
+      ticks += Number(fields[11]) + Number(fields[12])
+    }
+  } catch {
+    return null
+  }
+  return found ? ticks * 10 : null
+}
+
+export interface AssetsStats {
+  files: number
+  totalBytes: number
+  largest: { name: string; bytes: number }
+}
+
+export function assetsStats(dir: string): AssetsStats {
+  const stats: AssetsStats = { files: 0, totalBytes: 0, largest: { name: '', bytes: 0 } }
+  const walk = (path: string, rel: string) => {
+    for (const name of readdirSync(path)) {
+      const full = join(path, name)
+      const relName = rel ? `${rel}/${name}` : name
+      const st = statSync(full)
+      if (st.isDirectory()) walk(full, relName)
+      else {
+        stats.files++
+        stats.totalBytes += st.size
+        if (st.size > stats.largest.bytes) stats.largest = { name: relName, bytes: st.size }
+      }
+    }
+  }
+  walk(dir, '')
+  return stats
+}
+
+export interface DevServer {
+  url: string
+  inspectorPort: number
+  process: ChildProcess
+  /** `performance.now()` at wrangler's "Ready on" line. */
+  readyAt: number
+  readyAfterMs: number
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `wrangler dev` on free ports with the inspector enabled. This is the
+ * project's tests/e2e/wrangler-dev.ts helper (same ports, env and readiness
+ * test), with the inspector port returned and the "Ready" instant kept, which
+ * the benchmark needs and the test helper does not expose.
+ */
+export async function startDev(config: string, timeoutMs = 600_000): Promise<DevServer> {
+  const port = await freePort()
+  const inspectorPort = await freePort()
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--config', config]
+  const started = performance.now()
+  const child = spawn(WRANGLER, args, { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let output = ''
+  const ready = new Promise<number>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (/Ready on http/.test(output)) {
+        clearTimeout(timer)
+        resolveReady(performance.now())
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`wrangler dev exited with ${code}:\n${output}`))
+    })
+  })
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((r) => child.once('exit', r))
+    try {
+      process.kill(-child.pid!, 'SIGTERM')
+    } catch {
+      return
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  }
+  try {
+    const readyAt = await ready
+    return { url: `http://127.0.0.1:${port}`, inspectorPort, process: child, readyAt, readyAfterMs: readyAt - started, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
