@@ -4,7 +4,7 @@
  * the MiniSearch reference (bench/reference-worker.ts over a MiniSearch JSON).
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, linkSync, mkdirSync, openSync, readSync, closeSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, linkSync, mkdirSync, openSync, readSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { tempConfig } from './wrangler'
 
@@ -50,25 +50,38 @@ export function buildCorpus(paths: string[], dir: string, timeoutMs: number): Bu
   const built: Built = { out, buildMs, ok: result.status === 0, output, referenceAssets: null, referenceSource: 'none' }
   if (!built.ok) return built
 
-  // The reference: <out>/reference/minisearch.json (the compact build's --reference), else a MiniSearch index.json.
-  const candidates: [string, string][] = [
-    [join(out, 'reference', 'minisearch.json'), join(out, 'reference', 'articles.json')],
-    [join(out, 'index.json'), join(out, 'articles.json')],
-  ]
-  for (const [index, articles] of candidates) {
-    const articleList = existsSync(articles) ? articles : join(out, 'articles.json')
-    if (!existsSync(index) || !existsSync(articleList)) continue
-    if (!/^\s*\{\s*"documentCount"/.test(head(index))) continue
-    if (!/"articles"\s*:/.test(head(articleList, 4096))) continue
-    const refDir = resolve(dir, 'reference-assets')
-    rmSync(refDir, { recursive: true, force: true })
-    mkdirSync(refDir, { recursive: true })
-    linkOrCopy(index, join(refDir, 'minisearch.json'))
-    linkOrCopy(articleList, join(refDir, 'articles.json'))
-    built.referenceAssets = refDir
-    built.referenceSource = `${index.slice(out.length + 1)} + ${articleList.slice(out.length + 1)}`
-    break
-  }
+  // The reference: <out>/reference/minisearch.json (written by the compact build's --reference), else a
+  // MiniSearch index.json (format 1). The reference/ dir is moved out of <out> so that it is neither
+  // served to nor counted in the project's own assets.
+  const refSrc = resolve(dir, 'reference-src')
+  rmSync(refSrc, { recursive: true, force: true })
+  if (existsSync(join(out, 'reference'))) renameSync(join(out, 'reference'), refSrc)
+  const index = [join(refSrc, 'minisearch.json'), join(out, 'index.json')].find(
+    (path) => existsSync(path) && /^\s*\{\s*"documentCount"/.test(head(path)),
+  )
+  if (!index) return built
+  const refDir = resolve(dir, 'reference-assets')
+  rmSync(refDir, { recursive: true, force: true })
+  mkdirSync(refDir, { recursive: true })
+  linkOrCopy(index, join(refDir, 'minisearch.json'))
+  let articlesSource: string
+  if (existsSync(join(out, 'articles.json'))) {
+    // format 1: one ArticleStore file
+    linkOrCopy(join(out, 'articles.json'), join(refDir, 'articles.json'))
+    articlesSource = 'articles.json'
+  } else if (existsSync(join(out, 'articles'))) {
+    // format 2: fragments articles/<k>.json ({ first, articles }); joined into one list, by internal number
+    const articles: unknown[] = []
+    const fragments = readdirSync(join(out, 'articles'))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(out, 'articles', name), 'utf8')) as { first: number; articles: unknown[] })
+      .sort((a, b) => a.first - b.first)
+    for (const fragment of fragments) articles.push(...fragment.articles)
+    writeFileSync(join(refDir, 'articles.json'), JSON.stringify({ articles }))
+    articlesSource = 'articles/*.json joined'
+  } else return built
+  built.referenceAssets = refDir
+  built.referenceSource = `${index.startsWith(refSrc) ? 'reference/minisearch.json' : 'index.json'} + ${articlesSource}`
   return built
 }
 
