@@ -36,12 +36,36 @@ export interface Passage {
   matches: number
 }
 
+/**
+ * Memo of the analyzer's per-token output. Snippets analyze every token of
+ * every hit's text, and news text repeats its words, so this turns most of
+ * that work into a map lookup. Bounded: cleared when full. It holds only
+ * pure function results, so it changes no answer.
+ */
+const TERM_MEMO = new Map<string, string[]>()
+const TERM_MEMO_SIZE = 50_000
+
+function termsOf(token: string): string[] {
+  let terms = TERM_MEMO.get(token)
+  if (terms === undefined) {
+    if (TERM_MEMO.size >= TERM_MEMO_SIZE) TERM_MEMO.clear()
+    terms = processTerm(token)
+    TERM_MEMO.set(token, terms)
+  }
+  return terms
+}
+
+/** For each token, the matched index term it yields, if any. */
+function matchedTermPerToken(tokens: Token[], matchedTerms: ReadonlySet<string>): (string | undefined)[] {
+  return tokens.map((token) => termsOf(token.text).find((term) => matchedTerms.has(term)))
+}
+
 /** Best passage of `text` for the matched index terms. */
 export function passage(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): Passage {
   const { words } = { ...DEFAULT_SNIPPET_OPTIONS, ...options }
   const tokens = tokenizeWithOffsets(text)
   if (tokens.length === 0) return { html: '', matches: 0 }
-  const matchTerm = tokens.map((token) => processTerm(token.text).find((term) => matchedTerms.has(term)))
+  const matchTerm = matchedTermPerToken(tokens, matchedTerms)
   const first = bestWindowStart(matchTerm, words)
   const last = Math.min(tokens.length, first + words) - 1
   const window = matchTerm.slice(first, last + 1)
@@ -57,15 +81,39 @@ export function snippet(text: string, matchedTerms: ReadonlySet<string>, options
 }
 
 /**
+ * The UTF-16 `[start, end)` ranges of the matching words of `text`, for a
+ * client that highlights a field itself (the title, for one).
+ */
+export function highlightRanges(text: string, matchedTerms: ReadonlySet<string>): [number, number][] {
+  const tokens = tokenizeWithOffsets(text)
+  const matchTerm = matchedTermPerToken(tokens, matchedTerms)
+  return tokens.flatMap((token, i) => (matchTerm[i] === undefined ? [] : [[token.start, token.end] as [number, number]]))
+}
+
+/**
  * Start of the window with the most distinct matched terms, then the most
  * matches; then shifted so that its matches sit in the middle of the passage.
+ * One pass: the window slides and keeps per-term counts.
  */
 function bestWindowStart(matchTerm: (string | undefined)[], words: number): number {
+  const counts = new Map<string, number>()
+  let distinct = 0
+  let matches = 0
+  const add = (term: string | undefined, delta: 1 | -1) => {
+    if (term === undefined) return
+    const count = (counts.get(term) ?? 0) + delta
+    counts.set(term, count)
+    matches += delta
+    if (delta === 1 && count === 1) distinct++
+    if (delta === -1 && count === 0) distinct--
+  }
+  for (let i = 0; i < Math.min(words, matchTerm.length); i++) add(matchTerm[i], 1)
   let best = 0
-  let bestScore = -1
-  for (let start = 0; start < Math.max(1, matchTerm.length - words + 1); start++) {
-    const window = matchTerm.slice(start, start + words).filter((term): term is string => term !== undefined)
-    const score = new Set(window).size * 1000 + window.length
+  let bestScore = distinct * 1000 + matches
+  for (let start = 1; start + words <= matchTerm.length; start++) {
+    add(matchTerm[start - 1], -1)
+    add(matchTerm[start + words - 1], 1)
+    const score = distinct * 1000 + matches
     if (score > bestScore) {
       best = start
       bestScore = score

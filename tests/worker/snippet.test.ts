@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, snippet } from '../../src/snippet'
+import { escapeHtml, highlightRanges, snippet } from '../../src/snippet'
 import { analyze } from '../../src/analyzer'
 
 const REUTERS = `Crude oil prices rallied today, moving over 17.00 dlrs a barrel because of Saudi Arabia's determined effort to support prices, analysts said.`
@@ -19,5 +19,26 @@ describe('snippet', () => {
   it('escapes markup in the source text', () => {
     expect(snippet('<img src=x onerror=alert(1)> oil', new Set(['oil']))).toBe('&lt;img src=x onerror=alert(1)&gt; <mark>oil</mark>')
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+  })
+})
+
+describe('highlightRanges', () => {
+  it('gives the offsets of every matching word, stems included', () => {
+    const title = 'OIL PRICES RISE ON SAUDI EFFORT'
+    const ranges = highlightRanges(title, new Set(analyze('oil price')))
+    expect(ranges).toEqual([[0, 3], [4, 10]])
+    expect(ranges.map(([start, end]) => title.slice(start, end))).toEqual(['OIL', 'PRICES'])
+  })
+
+  it('is empty when nothing matches', () => {
+    expect(highlightRanges('Putin Meets Syria', new Set(['cocoa']))).toEqual([])
+  })
+})
+
+describe('passage choice on a long text', () => {
+  it('finds the densest window anywhere in a body of thousands of words', () => {
+    const filler = 'Shipments were steady. '.repeat(2000)
+    const text = `${filler}Cocoa exports and cocoa prices rose. ${filler}`
+    expect(snippet(text, new Set(analyze('cocoa price')), { words: 8 })).toContain('<mark>Cocoa</mark> exports and <mark>cocoa</mark> <mark>prices</mark>')
   })
 })
