@@ -7,6 +7,7 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
  *   against the index that `npm run build` bundled from `data/`.
  * - `build`: the index build, in Node, over fixtures cut from the corpora.
  * - `e2e`: a real `wrangler dev` server, queried over HTTP.
+ * - `eval`: the relevance harness's metrics (nDCG, Recall) against hand-worked examples.
  * - `browser`: the widget and demo page in Debian's Chromium (playwright-core) against `wrangler dev`.
  */
 export default defineConfig({
@@ -19,6 +20,9 @@ export default defineConfig({
       },
       {
         test: { name: 'build', include: ['tests/build/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+      {
+        test: { name: 'eval', include: ['tests/eval/**/*.test.ts'], environment: 'node' },
       },
       {
         test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 },
