@@ -29,7 +29,7 @@ export function versionedCache(options: VersionedCacheOptions): MiddlewareHandle
   const cacheControl = options.cacheControl ?? DEFAULT_CACHE_CONTROL
   return async (c, next) => {
     const etag = `"${options.version(c)}"`
-    if (matches(c.req.header('If-None-Match'), etag)) {
+    if (matchesEtag(c.req.header('If-None-Match'), etag)) {
       return c.body(null, 304, { ETag: etag, 'Cache-Control': cacheControl })
     }
     await next()
@@ -40,7 +40,8 @@ export function versionedCache(options: VersionedCacheOptions): MiddlewareHandle
   }
 }
 
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+/** Whether an `If-None-Match` header value matches `etag` (weak comparison, `*` included). */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false
   return ifNoneMatch
     .split(',')

@@ -22,6 +22,7 @@
  */
 import { Hono, type Context, type Env } from 'hono'
 import widgetJs from '../../generated/widget'
+import { matchesEtag } from '../http/cache'
 import { demoPage, SITE_CSS } from './page'
 
 /** The page's CSP: nothing inline; the widget talks to this origin only. */
@@ -46,8 +47,7 @@ const CSS_ETAG = etagOf(SITE_CSS)
 
 function send(c: Context, body: string, type: string, etag: string, extra: Record<string, string> = {}) {
   const headers: Record<string, string> = { 'Cache-Control': STATIC_CACHE, ETag: etag, 'X-Content-Type-Options': 'nosniff', ...extra }
-  const match = c.req.header('If-None-Match')
-  if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return c.body(null, 304, headers)
+  if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers)
   return c.body(body, 200, { ...headers, 'Content-Type': type })
 }
 

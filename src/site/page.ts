@@ -3,10 +3,7 @@
  * `/widget.js` and `/site.css` from its own origin, so it runs under `script-src 'self'; style-src 'self'`.
  */
 
-/** Escapes text for an HTML text node or a double-quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-}
+import { escapeHtml } from '../http/html'
 
 /** The three lines a site pastes to embed the widget, for a Worker at `origin`. */
 export function embedSnippet(origin: string): string {

@@ -15,6 +15,7 @@
  * ```
  */
 import { processTerm, tokenizeWithOffsets, type Token } from '../analyzer'
+import { escapeHtml } from '../http/html'
 
 export interface SnippetOptions {
   /** Passage length in tokens. Default: 30. */
@@ -23,11 +24,7 @@ export interface SnippetOptions {
 
 export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: 30 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
-}
+export { escapeHtml }
 
 export interface Passage {
   /** The passage as safe HTML. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Hono } from 'hono'
 import { registerSite, site, PAGE_CSP } from '../../src/site'
-import { embedSnippet, escapeHtml } from '../../src/site/page'
+import { embedSnippet } from '../../src/site/page'
+import { escapeHtml } from '../../src/http/html'
 import widgetJs from '../../generated/widget'
 
 // The site routes are tested as a sub-app over a bare Hono app, so this file does not depend on how
