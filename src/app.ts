@@ -10,6 +10,8 @@
  * | `GET /` | the demo page (`src/site`) |
  * | `GET /widget.js` | the `<article-search>` web component (`widget/`) |
  * | `GET /site.css` | the demo page's stylesheet |
+ * | `GET /openapi.json` | the OpenAPI 3.1 contract (`src/openapi`) |
+ * | `GET /docs` | the API reference page, rendered from the contract |
  *
  * The index is passed in as a function so the app can be built over any
  * artefacts; `src/index.ts` passes the bundled ones.
@@ -29,6 +31,7 @@ import { NO_PARAMS, SEARCH_PARAMS, validateQuery, ALLOWED } from './params'
 import { resolveTopic, topicName, type SearchIndex } from './search-index'
 import { search } from './search'
 import { registerSite } from './site'
+import { registerApiDocs } from './openapi/routes'
 import type { StoredArticle } from './index-format'
 
 export interface Bindings {
@@ -108,6 +111,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
   })
 
   registerSite(app)
+  registerApiDocs(app)
 
   app.notFound((c) => c.json(errorBody(404, 'not_found', `no route ${c.req.method} ${excerpt(new URL(c.req.url).pathname)}`), 404))
   app.onError((error, c) => {

@@ -96,9 +96,6 @@ export interface DevOptions {
 
 export async function measureDev(options: DevOptions): Promise<DevFigures> {
   const server = await startDev(options.config)
-  const stopOnSignal = () => void server.stop().then(() => process.exit(130))
-  process.once('SIGINT', stopOnSignal)
-  process.once('SIGTERM', stopOnSignal)
   const figures: DevFigures = {
     readyAfterMs: server.readyAfterMs,
     firstAnswerMs: null,
@@ -166,8 +163,6 @@ export async function measureDev(options: DevOptions): Promise<DevFigures> {
     if (options.loadSeconds > 0) figures.load = await load(server, options)
   } finally {
     inspector?.close()
-    process.removeListener('SIGINT', stopOnSignal)
-    process.removeListener('SIGTERM', stopOnSignal)
     await server.stop()
   }
   return figures

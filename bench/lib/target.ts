@@ -40,11 +40,12 @@ function linkOrCopy(from: string, to: string) {
 export function buildCorpus(paths: string[], dir: string, timeoutMs: number): Built {
   const out = resolve(dir, 'out')
   rmSync(out, { recursive: true, force: true })
+  // `npm run build -- …`: the project's build (it may run more than the index CLI, e.g. the widget bundle).
   const help = spawnSync(resolve('node_modules/.bin/tsx'), ['index-build/cli.ts', '--help'], { encoding: 'utf8' }).stdout ?? ''
-  const args = ['index-build/cli.ts', ...paths, '--out', out, '--quiet']
+  const args = ['run', 'build', '--', ...paths, '--out', out, '--quiet']
   if (help.includes('--reference')) args.push('--reference')
   const started = performance.now()
-  const result = spawnSync(resolve('node_modules/.bin/tsx'), args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 })
+  const result = spawnSync('npm', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: 'SIGKILL' })
   const buildMs = performance.now() - started
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
   const built: Built = { out, buildMs, ok: result.status === 0, output, referenceAssets: null, referenceSource: 'none' }

@@ -129,6 +129,19 @@ export function assetsStats(dir: string): AssetsStats {
   return stats
 }
 
+/** Process groups of the wrangler dev servers still running, killed if this process exits early. */
+const live = new Set<number>()
+process.once('exit', () => {
+  for (const group of live) {
+    try {
+      process.kill(-group, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
+
 export interface DevServer {
   url: string
   inspectorPort: number
@@ -151,6 +164,8 @@ export async function startDev(config: string, timeoutMs = 600_000): Promise<Dev
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--config', config]
   const started = performance.now()
   const child = spawn(WRANGLER, args, { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  live.add(child.pid!)
+  child.once('exit', () => live.delete(child.pid!))
   let output = ''
   const ready = new Promise<number>((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
