@@ -7,6 +7,8 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
  *   against the index that `npm run build` bundled from `data/`.
  * - `build`: the index build, in Node, over fixtures cut from the corpora.
  * - `e2e`: a real `wrangler dev` server, queried over HTTP.
+ * - `contract`: the OpenAPI document checked by an independent OpenAPI 3.1 validator (Node: it compiles schemas with
+ *   `new Function`, which workerd forbids).
  * - `eval`: the relevance harness's metrics (nDCG, Recall) against hand-worked examples.
  * - `browser`: the widget and demo page in Debian's Chromium (playwright-core) against `wrangler dev`.
  */
@@ -20,6 +22,9 @@ export default defineConfig({
       },
       {
         test: { name: 'build', include: ['tests/build/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+      {
+        test: { name: 'contract', include: ['tests/contract/**/*.test.ts'], environment: 'node' },
       },
       {
         test: { name: 'eval', include: ['tests/eval/**/*.test.ts'], environment: 'node' },
