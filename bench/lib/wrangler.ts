@@ -171,7 +171,10 @@ export async function startDev(config: string, timeoutMs = 600_000): Promise<Dev
     const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
-      if (/Ready on http/.test(output)) {
+      if (/Build failed|Could not resolve/.test(output)) {
+        clearTimeout(timer)
+        reject(new Error(`wrangler dev could not build the Worker:\n${output.slice(-1500)}`))
+      } else if (/Ready on http/.test(output)) {
         clearTimeout(timer)
         resolveReady(performance.now())
       }
