@@ -87,8 +87,9 @@ export function profileSamples(profile: CpuProfile): { time: number; delta: numb
   let time = profile.startTime
   for (let i = 0; i < samples.length; i++) {
     time += deltas[i] ?? 0
-    // A sample's time is the interval up to the NEXT sample (V8 stamps the end of the previous interval).
-    const delta = i + 1 < deltas.length ? deltas[i + 1]! : Math.max(0, profile.endTime - time)
+    // timeDeltas[i] is the time since the previous sample, counted for sample i (as DevTools does); counting
+    // the gap to the NEXT sample instead would charge a long trailing (idle) gap to the last busy sample.
+    const delta = deltas[i] ?? 0
     const name = byId.get(samples[i]!)?.callFrame.functionName ?? ''
     out.push({ time, delta, idle: name === '(idle)', name })
   }
