@@ -6,6 +6,8 @@
  * | `GET /search?q=&topic=&limit=&offset=` | ranked hits, topic filter, facets |
  * | `GET /topics` | every topic with its article count |
  * | `GET /articles/:id` | one article with its related links |
+ * | `GET /articles/:id/related?limit=` | more like this: articles sharing its most distinctive terms (`src/related`) |
+ * | `GET /suggest?q=&limit=&prefix=` | as-you-type query completions and matching titles (`src/suggest`) |
  * | `GET /health` | status, index version, article count, build time |
  * | `GET /` | the demo page (`src/site`) |
  * | `GET /widget.js` | the `<article-search>` web component (`widget/`) |
@@ -33,6 +35,10 @@ import { search } from './search'
 import { registerSite } from './site'
 import { registerApiDocs } from './openapi/routes'
 import type { StoredArticle } from './index-format'
+import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS, validateRouteQuery } from './params/suggest'
+import { assetSource } from './search-index'
+import { loadLexicon, suggest } from './suggest'
+import { related } from './related'
 
 export interface Bindings {
   /** Comma-separated origins allowed by CORS, or `*` for any. Set in `wrangler.toml` `[vars]`. */
@@ -96,6 +102,23 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
     const [article] = (await index.articles([n])) as [StoredArticle]
     return c.json({ ...article, topics: article.topics.map((slug) => topicName(index, slug)) })
+  })
+
+  app.get('/articles/:id/related', withIndex, cached, validateRouteQuery(RELATED_PARAMS, RELATED_ALLOWED), async (c) => {
+    const index = c.get('index')
+    const id = c.req.param('id')
+    const n = index.numberOf(id)
+    if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
+    const lexicon = await loadLexicon(index, assetSource(c.env.ASSETS))
+    return c.json(await related(index, lexicon, n, c.req.valid('query').limit))
+  })
+
+  app.get('/suggest', withIndex, cached, validateRouteQuery(SUGGEST_PARAMS, SUGGEST_ALLOWED), async (c) => {
+    const { q, limit, prefix } = c.req.valid('query')
+    const index = c.get('index')
+    // The lexicon (surface forms, titles) is read once per index, next to it.
+    const lexicon = await loadLexicon(index, assetSource(c.env.ASSETS))
+    return c.json(await suggest(index, lexicon, { q, limit, prefix }))
   })
 
   app.get('/health', withIndex, validateQuery(NO_PARAMS), (c) => {

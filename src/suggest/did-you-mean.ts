@@ -4,7 +4,8 @@
  *
  * Rules:
  * - Offer it when the search found fewer than {@link DID_YOU_MEAN_BELOW}
- *   articles (pass the total; without it the query is corrected regardless).
+ *   articles, or found some only by relaxing AND to OR (pass the outcome;
+ *   without it the query is corrected regardless).
  * - Each word is analyzed as the index analyzes it. A word is corrected when
  *   its stem is in no title, summary or body, or is in at most 20 documents
  *   while a correction is in 50 times more (`vocabulary.ts`, RARE_DF and
@@ -35,13 +36,22 @@ import { vocabularyOf } from './vocabulary'
 /** Offer a correction when a query finds fewer articles than this. */
 export const DID_YOU_MEAN_BELOW = 3
 
+/** What the search found, to decide whether a correction is worth offering. */
+export interface SearchOutcome {
+  total: number
+  /** The answer was relaxed from AND to OR: some word matched nothing together with the others. */
+  relaxed?: boolean
+}
+
 /**
- * The corrected query, or undefined. `total`: how many articles the query
- * found; at {@link DID_YOU_MEAN_BELOW} or more nothing is offered. `lexicon`:
- * the surface forms (default: the one loaded for this index, see `load.ts`).
+ * The corrected query, or undefined. `found`: what the search gave; a
+ * correction is offered only when it found fewer than
+ * {@link DID_YOU_MEAN_BELOW} articles or had to relax the query to OR
+ * (without `found`, always). `lexicon`: the surface forms (default: the one
+ * loaded for this index, see `load.ts`).
  */
-export function didYouMean(index: SearchIndex, query: string, lexicon: Lexicon = lexiconOf(index), total?: number): string | undefined {
-  if (total !== undefined && total >= DID_YOU_MEAN_BELOW) return undefined
+export function didYouMean(index: SearchIndex, query: string, lexicon: Lexicon = lexiconOf(index), found?: SearchOutcome): string | undefined {
+  if (found && found.total >= DID_YOU_MEAN_BELOW && !found.relaxed) return undefined
   const vocabulary = vocabularyOf(index.engine)
   let out = ''
   let at = 0

@@ -48,7 +48,7 @@ import type { SearchIndex } from '../search-index'
 import type { Lexicon } from './lexicon'
 import { vocabularyOf, type Vocabulary } from './vocabulary'
 
-export { didYouMean, DID_YOU_MEAN_BELOW } from './did-you-mean'
+export { didYouMean, DID_YOU_MEAN_BELOW, type SearchOutcome } from './did-you-mean'
 export { loadLexicon, lexiconOf } from './load'
 
 export interface SuggestRequest {
