@@ -22,7 +22,9 @@ import type { StoredArticle, TopicCount } from '../src/index-format'
 import { compareCodeUnits } from './compare'
 import { isRejection, type ParserContext } from './formats'
 import type { InputFile } from './inputs'
-import { normalizeRecord } from './normalize'
+import { decodeText } from './decode'
+import { parseJsonLines } from './formats/jsonl'
+import { normalizeRecord, type NormalizeResult } from './normalize'
 import { emptyCounts, type BuildReport, type FileReport } from './report'
 import { TopicRegistry } from './topics'
 
@@ -57,12 +59,20 @@ export async function collectArticles(files: readonly InputFile[], options: Coll
     const counts: FileReport = { file: input.display, ...emptyCounts() }
     report.files.push(counts)
     const file = input.display
-    let text = await readFile(input.path, 'utf8')
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    const decoded = decodeText(await readFile(input.path))
+    if (decoded.binaryAt !== undefined) {
+      // A binary file is one unreadable input: counted, rejected, named.
+      counts.read++
+      counts.rejected++
+      report.rejections.push({ file, line: 1, reason: `binary file (NUL byte at offset ${decoded.binaryAt}), not text` })
+    }
+    const text = decoded.binaryAt === undefined ? decoded.text : ''
+    const perLine = input.parser === parseJsonLines
 
     for (const result of input.parser(input.rel, text, options)) {
       counts.read++
-      const normalized = isRejection(result) ? result : normalizeRecord(result)
+      const invalid = invalidUtf8(decoded.invalidLines, result.line, perLine)
+      const normalized = invalid ? { reason: invalid } : isRejection(result) ? result : tooLarge(normalizeRecord(result))
       if ('reason' in normalized) {
         counts.rejected++
         report.rejections.push({ file, line: result.line, reason: normalized.reason })
@@ -101,6 +111,29 @@ export async function collectArticles(files: readonly InputFile[], options: Coll
 
   report.topics = countTopics(articles, topics)
   return { articles, topics, report }
+}
+
+/** Longest article accepted, in characters of title, summary and body together. */
+export const MAX_ARTICLE_CHARS = 1_000_000
+
+/**
+ * The reason to reject a record that holds invalid UTF-8: its own line for
+ * JSON Lines, any line of the file for one-article-per-file formats.
+ */
+function invalidUtf8(invalidLines: ReadonlyMap<number, number>, line: number, perLine: boolean): string | undefined {
+  if (invalidLines.size === 0) return undefined
+  const [badLine, offset] = perLine ? [line, invalidLines.get(line)] : [...invalidLines][0]!
+  return offset === undefined ? undefined : `invalid UTF-8 at line ${badLine}, byte offset ${offset}`
+}
+
+/** An article too large to serve (a runaway export, a mis-split feed) is rejected, not truncated. */
+function tooLarge(result: NormalizeResult): NormalizeResult {
+  if ('reason' in result) return result
+  const { title, summary, body } = result.article
+  const size = title.length + summary.length + body.length
+  return size > MAX_ARTICLE_CHARS
+    ? { reason: `article of ${size.toLocaleString('en-US')} characters is over the limit of ${MAX_ARTICLE_CHARS.toLocaleString('en-US')}` }
+    : result
 }
 
 /** Every topic with its number of articles, most frequent first, then by slug. */

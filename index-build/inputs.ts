@@ -60,6 +60,7 @@ export async function listInputs(paths: readonly string[], cwd: string): Promise
       const display = displayPath(path, cwd)
       const parser = parserFor(path)
       if (problem === 'broken') skipped.push({ file: display, reason: 'broken symbolic link', warn: true })
+      else if (problem === 'loop') skipped.push({ file: display, reason: 'symbolic link loop: leads back to a folder already read', warn: true })
       else if (problem === 'again') skipped.push({ file: display, reason: 'same file as one read before (link)', warn: false })
       else if (isDocumentationFile(path)) skipped.push({ file: display, reason: 'documentation, not an article', warn: false })
       else if (!parser) skipped.push({ file: display, reason: 'unknown file type', warn: true })
@@ -71,7 +72,7 @@ export async function listInputs(paths: readonly string[], cwd: string): Promise
 
 interface Found {
   path: string
-  problem?: 'broken' | 'again'
+  problem?: 'broken' | 'again' | 'loop'
 }
 
 async function visitFile(path: string, found: Found[], seen: Set<string>): Promise<void> {
@@ -102,7 +103,8 @@ async function walk(dir: string, found: Found[], seen: Set<string>): Promise<voi
       isDirectory = target.isDirectory()
       isFile = target.isFile()
     }
-    if (isDirectory) await walk(path, found, seen)
+    if (isDirectory && entry.isSymbolicLink() && seen.has(await realpath(path))) found.push({ path, problem: 'loop' })
+    else if (isDirectory) await walk(path, found, seen)
     else if (isFile) await visitFile(path, found, seen)
   }
 }
