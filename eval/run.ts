@@ -21,7 +21,8 @@ import { mean, ndcgAt, recallAt, type Judgements } from './metrics'
 import { loadModes, type LoadedModes } from './modes'
 import { fitQuery, MAX_QUERY_LENGTH } from './query'
 import { BBC_TOPIC_QUERIES, REUTERS_TOPIC_QUERIES, type TopicQuery } from './topic-queries'
-import { mapLimit, PROJECT_ROOT, serveCollection, type ServedIndex } from './worker'
+import { CURRENT, describe as describeSetting, FIELDS, isBuilt, neighbours, parseBm25, parseBoost, Tuner, type Setting, type TuneRow } from './tune'
+import { buildIndex, mapLimit, PROJECT_ROOT, serveCollection, type ServedIndex } from './worker'
 
 const USAGE = `usage: npm run eval -- [<BEIR dir>] [options]
 
@@ -32,7 +33,19 @@ const USAGE = `usage: npm run eval -- [<BEIR dir>] [options]
   --modes               also compare query modes in process (the Worker's loader and analyzer, rules varied)
   --concurrency N       requests in flight (default 4)
   --json FILE           write every per-query result to FILE
-  -h, --help`
+  -h, --help
+
+tuning, in process (no Worker, no HTTP; see docs/relevance.md, "Tuning"); any of these selects it:
+  --tune                the setting below and its neighbours, one dimension at a time
+  --boost title=1,...   field boosts over the current ones (title, summary, topics, body)
+  --bm25 k=0.9,b=0.4,d=0  BM25+ parameters over the current 1.2 / 0.7 / 0.5
+  --coord C             coordination exponent: sum × q^C, q = distinct query terms matched (1: current)
+  --stop LIST           stop words: default, lucene, nltk, none
+  --stem S              porter (current), s (plurals only), none
+  --dedup               each query term once
+  --max-df F            drop query terms in more than F of the documents
+  --proximity L         proximity bonus weight (0: off)
+  --cache DIR           build each collection into DIR/<name> once and reuse it (delete DIR after src/ or index-build/ changes)`
 
 const K_NDCG = 10
 const K_RECALL = 100
@@ -240,6 +253,83 @@ async function evalTopics(name: string, input: { jsonl: string; reference?: bool
   }
 }
 
+/** Builds `jsonl` with the project's CLI (with `--reference`) into the cache, or a temporary directory. */
+async function builtAssets(name: string, jsonl: string, map: string | undefined, cache: string | undefined): Promise<{ assets: string; done(): Promise<void> }> {
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const dir = cache ? join(cache, name) : await mkdtemp(join(tmpdir(), 'eval-tune-'))
+  const assets = cache ? dir : join(dir, 'assets')
+  if (!(cache && (await isBuilt(assets)))) {
+    const started = Date.now()
+    await buildIndex(jsonl, assets, { map, reference: true })
+    console.error(`built ${jsonl} in ${((Date.now() - started) / 1000).toFixed(1)} s${cache ? ` into ${assets}` : ''}`)
+  } else console.error(`reusing the build in ${assets} (delete it after changes to src/ or index-build/)`)
+  return { assets, done: async () => (cache ? undefined : rm(dir, { recursive: true, force: true })) }
+}
+
+const MODES: Setting['mode'][] = ['worker', 'or-exact']
+
+function settingJson(setting: Setting): string {
+  return `boost ${FIELDS.map((f) => `${f}=${setting.boost[f]}`).join(',')} · bm25 k=${setting.bm25.k},b=${setting.bm25.b},d=${setting.bm25.d} · coord ${setting.coord} · stop ${setting.stop} · stem ${setting.stem}${setting.dedup ? ' · dedup' : ''}${setting.maxDf < 1 ? ` · max-df ${setting.maxDf}` : ''}${setting.proximity > 0 ? ` · proximity ${setting.proximity}` : ''}`
+}
+
+async function tuneBeir(dir: string, base: Setting, grid: boolean, cache: string | undefined) {
+  const queries = await readJsonl<{ _id: string; text: string }>(join(dir, 'queries.jsonl'))
+  const qrels = await readQrels(join(dir, 'qrels.tsv'))
+  const textById = new Map(queries.map((query) => [String(query._id), query.text]))
+  const qids = [...qrels.keys()]
+  const name = dir.replace(/\/+$/, '').split('/').pop()!
+  const built = await builtAssets(name, join(dir, 'corpus.jsonl'), 'id=_id,body=text', cache)
+  try {
+    const tuner = await Tuner.open(built.assets)
+    const settings = [CURRENT, base, ...(grid ? neighbours(base) : [])].filter((s, i, all) => all.findIndex((t) => JSON.stringify(t) === JSON.stringify(s)) === i)
+    const rows: TuneRow[] = []
+    const started = Date.now()
+    for (const mode of MODES) {
+      for (const s of settings) {
+        const setting = { ...s, mode }
+        const runs = qids.map((qid) => tuner.run(fitQuery(textById.get(qid)!).q, setting, LIMIT))
+        rows.push({
+          setting, label: describeSetting(setting),
+          ndcg10: mean(runs.map((r, i) => ndcgAt(r.ids, qrels.get(qids[i]!)!, K_NDCG))),
+          recall100: mean(runs.map((r, i) => recallAt(r.ids, qrels.get(qids[i]!)!, K_RECALL))),
+          relaxed: runs.filter((r) => r.relaxed).length,
+        })
+      }
+    }
+    console.log(`\n## ${dir} — tuning in process (${qids.length} queries; ${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
+    console.log(`setting: ${settingJson(base)}\nrows: "current" is the project's ranking; other labels name what differs from it. worker = AND → OR, prefix on the last word, typos; or-exact = OR, exact terms.\n`)
+    console.log(table(['setting', 'mode', `nDCG@${K_NDCG}`, `Recall@${K_RECALL}`, 'relaxed'], rows.map((r) => [
+      r.label === describeSetting(base) ? `**${r.label}**` : r.label, r.setting.mode, fmt(r.ndcg10!), fmt(r.recall100!), r.relaxed!,
+    ])))
+    return rows.map(({ setting, ...rest }) => ({ ...rest, mode: setting.mode }))
+  } finally {
+    await built.done()
+  }
+}
+
+async function tuneTopics(name: string, jsonl: string, queries: TopicQuery[], base: Setting, grid: boolean, cache: string | undefined) {
+  const built = await builtAssets(name.split(/[^A-Za-z]/)[0]!.toLowerCase(), jsonl, undefined, cache)
+  try {
+    const tuner = await Tuner.open(built.assets)
+    const topicsById = new Map(tuner.articles.map((a) => [a.id, a.topicSlugs]))
+    const settings = [CURRENT, base, ...(grid ? neighbours(base) : [])].filter((s, i, all) => all.findIndex((t) => JSON.stringify(t) === JSON.stringify(s)) === i)
+    const rows: TuneRow[] = []
+    for (const mode of MODES) {
+      for (const s of settings) {
+        const setting = { ...s, mode }
+        const p = queries.map((query) => tuner.run(query.q, setting, K_NDCG).ids.filter((id) => topicsById.get(id)?.includes(query.topic)).length / K_NDCG)
+        rows.push({ setting, label: describeSetting(setting), precision: mean(p) })
+      }
+    }
+    console.log(`\n## Topic precision@${K_NDCG} — ${name} (${jsonl}), tuning in process (${queries.length} queries)\n`)
+    console.log(table(['setting', 'mode', `P@${K_NDCG}`], rows.map((r) => [r.label, r.setting.mode, fmt(r.precision!)])))
+    return rows.map(({ setting, ...rest }) => ({ ...rest, mode: setting.mode }))
+  } finally {
+    await built.done()
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -251,6 +341,16 @@ async function main(argv: string[]): Promise<number> {
       modes: { type: 'boolean', default: false },
       concurrency: { type: 'string', default: '4' },
       json: { type: 'string' },
+      tune: { type: 'boolean', default: false },
+      boost: { type: 'string' },
+      bm25: { type: 'string' },
+      coord: { type: 'string' },
+      stop: { type: 'string' },
+      stem: { type: 'string' },
+      dedup: { type: 'boolean', default: false },
+      'max-df': { type: 'string' },
+      proximity: { type: 'string' },
+      cache: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -261,6 +361,25 @@ async function main(argv: string[]): Promise<number> {
   const options = { modes: values.modes, concurrency: Math.max(1, Number(values.concurrency) || 4) }
   console.log(`# Relevance evaluation\n\n${environment()}\ncommand: npm run eval -- ${argv.join(' ')}`)
   const report: Record<string, unknown> = { environment: environment(), argv }
+  const tuning = values.tune || [values.boost, values.bm25, values.coord, values.stop, values.stem, values['max-df'], values.proximity].some((v) => v !== undefined) || values.dedup
+  if (tuning) {
+    const setting: Setting = {
+      ...CURRENT,
+      boost: values.boost ? parseBoost(values.boost, CURRENT.boost) : CURRENT.boost,
+      bm25: values.bm25 ? parseBm25(values.bm25, CURRENT.bm25) : CURRENT.bm25,
+      coord: values.coord !== undefined ? Number(values.coord) : CURRENT.coord,
+      stop: values.stop ?? CURRENT.stop,
+      stem: (values.stem ?? CURRENT.stem) as Setting['stem'],
+      dedup: values.dedup,
+      maxDf: values['max-df'] !== undefined ? Number(values['max-df']) : CURRENT.maxDf,
+      proximity: values.proximity !== undefined ? Number(values.proximity) : CURRENT.proximity,
+    }
+    for (const dir of positionals) report[`tune:${dir}`] = await tuneBeir(dir, setting, values.tune, values.cache)
+    if (values.topics) report.tuneReuters = await tuneTopics('Reuters-21578', values.topics, REUTERS_TOPIC_QUERIES, setting, values.tune, values.cache)
+    if (values.bbc) report.tuneBbc = await tuneTopics('BBC News', values.bbc, BBC_TOPIC_QUERIES, setting, values.tune, values.cache)
+    if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 1)}\n`)
+    return 0
+  }
   for (const dir of positionals) report[`beir:${dir}`] = await evalBeir(dir, options)
   if (values.topics || values.assets) {
     const input = values.assets ? { prebuilt: values.assets } : { jsonl: values.topics!, reference: options.modes }
