@@ -8,6 +8,11 @@
  * `fieldIds`, `documentIds` — so scores computed from the compiled form equal
  * MiniSearch's own.
  *
+ * Positions are not in MiniSearch's JSON: {@link tokenPositions} recomputes
+ * them from the articles with the shared analyzer (the same `tokenize` and
+ * `processTerm` MiniSearch indexed with), and the compiler checks that every
+ * (term, field, document) has exactly tf positions, so the two cannot drift.
+ *
  * Sharding: {@link compileIndex} with a `shard` compiles only the documents
  * [docBase, docBase + count) but keeps the *global* statistics — document
  * count N, average field lengths, and per-field document frequencies in the
@@ -28,6 +33,8 @@ import {
   FILES,
   FORMAT_VERSION,
   IndexedFields,
+  POSITIONS_LAYOUT,
+  POSITIONS_MAGIC,
   TERMS_LAYOUT,
   TERMS_MAGIC,
   type ArticleFragment,
@@ -36,7 +43,10 @@ import {
   type Topic,
 } from '../../src/index-format'
 import { pushVarint } from '../../src/engine/varint'
+import { tokenAdvance } from '../../src/index-format'
+import { processTerm, tokenize } from '../../src/analyzer'
 import { compareCodeUnits } from '../compare'
+import { dateSortKey } from '../dates'
 
 /** A postings chunk is closed once it reaches this size (a single term may exceed it). */
 export const POSTINGS_CHUNK_BYTES = 256 * 1024
@@ -91,7 +101,11 @@ export function compileIndex(
   const postStart = new Uint32Array(T * F + 1)
   const chars = new Uint16Array(C)
   const chunkLimit = options.chunkBytes ?? POSTINGS_CHUNK_BYTES
+  const positionsOf = tokenPositions(articles, topics)
   const chunks: Buffer[] = []
+  const positionChunks: Buffer[] = []
+  let positionData: number[] = []
+  let positionOffsets: number[] = []
   const firstTerm: number[] = []
   let chunk: number[] = []
   let open = false
@@ -105,8 +119,10 @@ export function compileIndex(
       firstTerm.push(t)
       open = true
     }
+    const termPositions = positionsOf.get(term)
     for (let f = 0; f < F; f++) {
       postStart[t * F + f] = total + chunk.length
+      positionOffsets.push(positionData.length)
       const freqs = data[String(fieldIdOf[f])]
       if (!freqs) continue
       const postings: [number, number][] = []
@@ -118,12 +134,22 @@ export function compileIndex(
       df[t * F + f] = postings.length
       postings.sort((a, b) => a[0] - b[0])
       let previous = 0
+      const fieldPositions = termPositions?.[f]
       for (const [n, tf] of postings) {
         if (!inShard(n)) continue
         const local = n - docBase
         pushVarint(chunk, local - previous)
         pushVarint(chunk, tf)
         previous = local
+        const positions = fieldPositions?.get(n)
+        if (!positions || positions.length !== tf) {
+          throw new Error(`positions of "${term}" in ${fields[f]} of document ${n}: ${positions?.length ?? 0}, but MiniSearch counted tf ${tf}`)
+        }
+        let last = 0
+        for (const p of positions) {
+          pushVarint(positionData, p - last)
+          last = p
+        }
       }
     }
     // Chunks close on term boundaries; `total` is the size of the closed ones.
@@ -132,12 +158,21 @@ export function compileIndex(
       chunks.push(Buffer.from(chunk))
       chunk = []
       open = false
+      positionOffsets.push(positionData.length)
+      const header = u32([POSITIONS_MAGIC, positionOffsets.length - 1, ...positionOffsets])
+      if (POSITIONS_LAYOUT.headerWords !== 2) throw new Error('unreachable')
+      positionChunks.push(Buffer.concat([Buffer.from(header.buffer), Buffer.from(positionData)]))
+      positionData = []
+      positionOffsets = []
     }
   }
   termStart[T] = c
   postStart[T * F] = total
   if (T === 0) firstTerm.push(0)
-  if (chunks.length === 0) chunks.push(Buffer.alloc(0))
+  if (chunks.length === 0) {
+    chunks.push(Buffer.alloc(0))
+    positionChunks.push(Buffer.from(u32([POSITIONS_MAGIC, 0, 0]).buffer))
+  }
 
   const termsBin = concat([u32([TERMS_MAGIC, T, F, C]), termStart, df, postStart, chars])
   if (TERMS_LAYOUT.headerWords !== 4) throw new Error('unreachable')
@@ -165,7 +200,10 @@ export function compileIndex(
   const idOrder = Uint32Array.from(
     local.map((_, d) => d).sort((a, b) => compareCodeUnits(local[a]!.id, local[b]!.id)),
   )
-  const docsBin = concat([u32([DOCS_MAGIC, localCount, F, topicIdList.length]), fieldLength, topicStart, idOrder, Uint16Array.from(topicIdList)])
+  // Dates: ms since 1970 (NaN when undated), non-increasing in the internal number.
+  const dates = Float64Array.from(local, (article) => (article.date === null ? Number.NaN : dateSortKey(article.date)))
+  const allDates = articles.map((article) => (article.date === null ? Number.NaN : dateSortKey(article.date))).filter((d) => !Number.isNaN(d))
+  const docsBin = concat([u32([DOCS_MAGIC, localCount, F, topicIdList.length]), dates, fieldLength, topicStart, idOrder, Uint16Array.from(topicIdList)])
   if (DOCS_LAYOUT.headerWords !== 4) throw new Error('unreachable')
 
   const files: CompiledFile[] = [
@@ -174,6 +212,7 @@ export function compileIndex(
     { name: FILES.ids, bytes: Buffer.from(JSON.stringify(local.map((article) => article.id))) },
   ]
   chunks.forEach((bytes, i) => files.push({ name: FILES.postings(i), bytes }))
+  positionChunks.forEach((bytes, i) => files.push({ name: FILES.positions(i), bytes }))
   const fragmentCount = Math.ceil(localCount / ARTICLES_PER_FRAGMENT)
   for (let k = 0; k < fragmentCount; k++) {
     const first = k * ARTICLES_PER_FRAGMENT
@@ -187,6 +226,8 @@ export function compileIndex(
     averageFieldLength: fieldIdOf.map((id) => json.averageFieldLength[id] ?? 0),
     termCount: T,
     postings: { files: chunks.map((_, i) => FILES.postings(i)), firstTerm, bytes: chunks.map((bytes) => bytes.length) },
+    positions: { files: positionChunks.map((_, i) => FILES.positions(i)), bytes: positionChunks.map((bytes) => bytes.length) },
+    dates: { newest: allDates.length ? allDates.reduce((a, b) => Math.max(a, b)) : null, oldest: allDates.length ? allDates.reduce((a, b) => Math.min(a, b)) : null },
     fragments: { perFragment: ARTICLES_PER_FRAGMENT, count: fragmentCount },
     localDocumentCount: localCount,
     ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, docBase } } : {}),
@@ -194,12 +235,58 @@ export function compileIndex(
   return { files, layout }
 }
 
+/** Per term, per field id (in {@link IndexedFields} order): internal number → token positions. */
+type TermPositions = Map<string, Map<number, number[]>[]>
+
+const positionCache = new WeakMap<readonly StoredArticle[], TermPositions>()
+
+/**
+ * Token positions of every term in every field of every article, counted as
+ * MiniSearch counts terms: the raw tokens of `tokenize`, each giving zero or
+ * more terms through `processTerm`, all at the token's position; a token
+ * advances the position by {@link tokenAdvance} (2, or 1 for a stop word). The topics
+ * field is the text `index-build/write.ts` (`topicText`) indexes: each
+ * display name and slug, once. Cached per article list (the shards reuse it).
+ */
+export function tokenPositions(articles: readonly StoredArticle[], topics: readonly Topic[]): TermPositions {
+  const cached = positionCache.get(articles)
+  if (cached) return cached
+  const nameOf = new Map(topics.map((topic) => [topic.slug, topic.name]))
+  const processed = new Map<string, string[]>()
+  const out: TermPositions = new Map()
+  const F = IndexedFields.length
+  articles.forEach((article, n) => {
+    const topicWords: string[] = []
+    for (const slug of article.topics) for (const word of [nameOf.get(slug) ?? slug, slug]) if (!topicWords.includes(word)) topicWords.push(word)
+    const texts: Record<string, string> = { title: article.title, summary: article.summary, body: article.body, topics: topicWords.join(' ') }
+    IndexedFields.forEach((field, f) => {
+      let p = 0
+      for (const token of tokenize(texts[field] ?? '')) {
+        let terms = processed.get(token)
+        if (!terms) processed.set(token, (terms = processTerm(token)))
+        const at = p
+        p += tokenAdvance(terms)
+        for (const term of terms) {
+          let perField = out.get(term)
+          if (!perField) out.set(term, (perField = Array.from({ length: F }, () => new Map<number, number[]>())))
+          const byDoc = perField[f]!
+          const list = byDoc.get(n)
+          if (list) list.push(at)
+          else byDoc.set(n, [at])
+        }
+      }
+    })
+  })
+  positionCache.set(articles, out)
+  return out
+}
+
 function u32(values: number[]): Uint32Array {
   return Uint32Array.from(values)
 }
 
 /** Concatenates typed arrays, padding each to a multiple of 4 bytes. */
-function concat(parts: (Uint32Array | Uint16Array)[]): Buffer {
+function concat(parts: (Uint32Array | Uint16Array | Float64Array)[]): Buffer {
   const buffers: Buffer[] = []
   for (const part of parts) {
     const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength)

@@ -14,7 +14,7 @@
  * dict.fuzzy('crdue', 2, (t, distance) => { ... })
  * ```
  */
-import { TERMS_LAYOUT, TERMS_MAGIC } from '../index-format'
+import { FORMAT_VERSION, TERMS_LAYOUT, TERMS_MAGIC } from '../index-format'
 
 export class Dictionary {
   readonly termCount: number
@@ -32,7 +32,7 @@ export class Dictionary {
   constructor(bytes: Uint8Array) {
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice()
     const header = new Uint32Array(bytes.buffer, bytes.byteOffset, TERMS_LAYOUT.headerWords)
-    if (header[0] !== TERMS_MAGIC) throw new Error('terms.bin: not a term dictionary of format version 2')
+    if (header[0] !== TERMS_MAGIC) throw new Error(`terms.bin: not a term dictionary of format version ${FORMAT_VERSION}`)
     const T = header[1]!
     const F = header[2]!
     const C = header[3]!

@@ -1,13 +1,16 @@
 /**
- * The per-document table of `docs.bin`, read in place: field lengths for
+ * The per-document table of `docs.bin`, read in place: dates (ms since 1970,
+ * NaN when undated) for date ranges, sort and recency, field lengths for
  * BM25, topic ids for the filter and facets, and the id order for looking up
  * an article id without a Map.
  */
-import { DOCS_LAYOUT, DOCS_MAGIC } from '../index-format'
+import { DOCS_LAYOUT, DOCS_MAGIC, FORMAT_VERSION } from '../index-format'
 
 export class DocTable {
   readonly count: number
   readonly fieldCount: number
+  /** Date of document d in ms since 1970 (UTC), NaN when undated; non-increasing in d, undated last. */
+  readonly dates: Float64Array
   /** Length of field f of document d at `d * fieldCount + f`. */
   readonly fieldLength: Uint32Array
   readonly topicStart: Uint32Array
@@ -16,9 +19,9 @@ export class DocTable {
   readonly topicIds: Uint16Array
 
   constructor(bytes: Uint8Array) {
-    if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice()
+    if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice()
     const header = new Uint32Array(bytes.buffer, bytes.byteOffset, DOCS_LAYOUT.headerWords)
-    if (header[0] !== DOCS_MAGIC) throw new Error('docs.bin: not a document table of format version 2')
+    if (header[0] !== DOCS_MAGIC) throw new Error(`docs.bin: not a document table of format version ${FORMAT_VERSION}`)
     const n = header[1]!
     const F = header[2]!
     const E = header[3]!
@@ -30,6 +33,8 @@ export class DocTable {
     }
     this.count = n
     this.fieldCount = F
+    this.dates = new Float64Array(bytes.buffer, offset, n)
+    offset += n * 8
     this.fieldLength = u32(n * F)
     this.topicStart = u32(n + 1)
     this.idOrder = u32(n)
@@ -41,6 +46,32 @@ export class DocTable {
   hasAnyTopic(d: number, wanted: Uint8Array): boolean {
     for (let i = this.topicStart[d]!, end = this.topicStart[d + 1]!; i < end; i++) if (wanted[this.topicIds[i]!]) return true
     return false
+  }
+
+  /**
+   * The documents dated within [from, to] (ms, inclusive) as a range of
+   * internal numbers [lo, hi), by binary search: dates are non-increasing in
+   * the internal number and undated documents come last (never in a range).
+   */
+  dateRange(from: number, to: number): [number, number] {
+    const dates = this.dates
+    // First document not newer than `to`.
+    let lo = 0
+    let hi = this.count
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (dates[mid]! > to) lo = mid + 1
+      else hi = mid
+    }
+    const start = lo
+    // First document older than `from`, or undated (NaN compares false).
+    hi = this.count
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (dates[mid]! >= from) lo = mid + 1
+      else hi = mid
+    }
+    return [start, lo]
   }
 
   /** Internal number of the article with `id`, by binary search over `idOrder`; -1 when absent. */

@@ -1,5 +1,5 @@
 /**
- * The search engine over the compiled index (format version 2).
+ * The search engine over the compiled index (format version 3).
  *
  * It reproduces `MiniSearch.search` (minisearch 7.2.0) for the options the
  * Worker uses — `combineWith` AND/OR, `boost` per field, `prefix` and `fuzzy`
@@ -18,6 +18,16 @@
  *   and the field boost; AND keeps documents matched by every query term, OR
  *   by any, and the final score is multiplied by the number of distinct query
  *   terms that matched.
+ *
+ * Beyond MiniSearch, {@link Engine.planInput} runs a query tree: an AND of
+ * groups, each the OR of its clauses, a clause being a word (its terms ANDed,
+ * each expanded) or a phrase (exact terms that must stand at their offsets
+ * in one field, checked against the positions chunks, scored as the sum of
+ * its terms), optionally scoped to one field, minus excluded clauses. The
+ * final score is the summed score times the number of distinct query terms
+ * matched, so a tree of plain words scores exactly as MiniSearch does
+ * ({@link Engine.plan} builds that tree). With `exactFirst`, a derived
+ * term's idf is capped at the exact term's (see the option).
  *
  * One deliberate difference, a limit: prefix and fuzzy expansions are capped
  * at {@link MAX_EXPANSIONS} derived terms per query term (the most frequent by
@@ -47,7 +57,7 @@
  * ```
  */
 import { analyze } from '../analyzer'
-import type { IndexLayout } from '../index-format'
+import { FORMAT_VERSION, POSITIONS_LAYOUT, POSITIONS_MAGIC, type IndexLayout } from '../index-format'
 import { Dictionary } from './dictionary'
 import { DocTable } from './docs'
 
@@ -73,6 +83,15 @@ export interface EngineSearchOptions {
   bm25?: { k: number; b: number; d: number }
   /** Cap on prefix and on fuzzy derived terms per query term. Default {@link MAX_EXPANSIONS}. */
   maxExpansions?: number
+  /**
+   * Exact beats derived: a prefix or typo term's idf is capped, per field, at
+   * the idf of the exact query term, so a document with the exact term always
+   * outscores one with only a derived term and otherwise equal evidence (same
+   * field, tf and field length): the derived weight is < 1 and its idf is no
+   * larger. MiniSearch has no such rule (a rare misspelling's high idf can beat
+   * the exact term), so it is off by default; the Worker turns it on.
+   */
+  exactFirst?: boolean
 }
 
 export const DEFAULT_WEIGHTS = { fuzzy: 0.45, prefix: 0.375 }
@@ -90,23 +109,64 @@ export interface PostingsSource {
 export interface TermSpec {
   /** The query term (MiniSearch's source term). */
   term: string
-  /** Distinct query-term number: repeated query terms share it. */
+  /** Distinct query-term number: repeated query terms share it (bit `group` of the match mask, up to 31). -1 for an excluded term. */
   group: number
-  /** Derived term numbers: the exact term first, then prefix, then fuzzy matches. */
+  /** Derived term numbers: the exact term first (when in the dictionary), then prefix, then fuzzy matches. */
   derived: number[]
   weights: number[]
+  /** Whether `derived[0]` is the exact term. */
+  exact?: boolean
+  /** Boost per field id; 0 for a field this term is not searched in (`fields`, or a `field:` scope). Default: the plan's. */
+  boosts?: Float64Array
+  /** With `exactFirst`: per field id, the idf of the exact term, the most a derived term's idf may weigh. */
+  idfCap?: Float64Array | null
+}
+
+/** Terms that must all match: a word (which may analyze to several terms), or a phrase. */
+export interface ClauseSpec {
+  specs: TermSpec[]
+  /** A phrase of two or more terms: each spec's token offset in the phrase (the first is 0). Null for a word. */
+  offsets: number[] | null
 }
 
 export interface QueryPlan {
+  /** The positive query terms, in query order (empty: nothing to search). */
   terms: string[]
-  /** Specs ordered by group, so repeats of a query term are adjacent. */
+  /** Every positive term spec, in query order (for {@link Engine.explain}). */
   specs: TermSpec[]
+  /**
+   * AND of groups (when `and`), each the OR of its clauses. A plan built by
+   * hand with `specs` and no groups (the flat form of format 2) runs each spec
+   * as its own group.
+   */
+  groups: ClauseSpec[][]
+  /** Documents matching any of these are removed. */
+  excluded: ClauseSpec[]
+  /** AND: every group must match. OR (the relaxed query): any word's term or any phrase. */
   and: boolean
   /** Boost per field id; 0 for a field not searched. */
   boosts: Float64Array
   bm25: { k: number; b: number; d: number }
   /** Postings chunks the plan reads. */
   chunks: number[]
+  /** Positions chunks the plan reads (phrases only). */
+  positionChunks: number[]
+}
+
+/** A query clause before planning: analyzed terms, and for a phrase their token offsets. */
+export interface ClauseInput {
+  terms: string[]
+  /** Token offset of each term in a phrase; null for a word (or a one-term phrase, when `exact`). */
+  offsets: number[] | null
+  /** Exact terms only (no prefix or typo): phrases and exclusions. */
+  exact: boolean
+  /** Only this field. */
+  field?: string
+}
+
+export interface PlanInput {
+  groups: ClauseInput[][]
+  excluded: ClauseInput[]
 }
 
 /** Unsorted matches of a query: local document numbers and final scores, index-aligned. */
@@ -114,6 +174,14 @@ export interface Matches {
   count: number
   docs: Int32Array
   scores: Float64Array
+}
+
+/** Intermediate result: documents, summed scores, and the mask of query terms matched. */
+interface Sparse {
+  count: number
+  docs: Int32Array
+  scores: Float64Array
+  masks: Uint32Array
 }
 
 export interface SearchResult {
@@ -133,13 +201,73 @@ export interface EngineParts {
   terms: Uint8Array | Dictionary
   docs: Uint8Array | DocTable
   postings: PostingsSource
+  /** Positions chunks (`positions/<c>.bin`), for phrases. Without it, a phrase query throws. */
+  positions?: PostingsSource
 }
 
+/** Bits set in a 32-bit mask. */
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+}
+
+/** Walks the postings of one (term, field) with its positions, document by document, forward only. */
+class PositionCursor {
+  private doc = -1
+  private acc = 0
+  private tf = 0
+  private pending = false
+  constructor(
+    private readonly post: Uint8Array,
+    private postPos: number,
+    private readonly postStop: number,
+    private readonly pos: Uint8Array,
+    private posPos: number,
+  ) {}
+
+  private next(bytes: Uint8Array, at: 'post' | 'pos'): number {
+    let p = at === 'post' ? this.postPos : this.posPos
+    let byte = bytes[p++]!
+    let value = byte & 0x7f
+    for (let shift = 128; byte & 0x80; shift *= 128) {
+      byte = bytes[p++]!
+      value += (byte & 0x7f) * shift
+    }
+    if (at === 'post') this.postPos = p
+    else this.posPos = p
+    return value
+  }
+
+  /** The positions of document `target` in `out` (their count), or 0 when it has none. Targets must not decrease. */
+  seek(target: number, out: number[]): number {
+    while (this.doc < target) {
+      if (this.pending) {
+        for (let i = 0; i < this.tf; i++) this.next(this.pos, 'pos')
+        this.pending = false
+      }
+      if (this.postPos >= this.postStop) {
+        this.doc = Infinity
+        return 0
+      }
+      this.acc += this.next(this.post, 'post')
+      this.doc = this.acc
+      this.tf = this.next(this.post, 'post')
+      this.pending = true
+    }
+    if (this.doc !== target || !this.pending) return 0
+    let p = 0
+    for (let i = 0; i < this.tf; i++) out[i] = p += this.next(this.pos, 'pos')
+    this.pending = false
+    return this.tf
+  }
+}
 export class Engine {
   readonly layout: IndexLayout
   readonly dictionary: Dictionary
   readonly docs: DocTable
   readonly postings: PostingsSource
+  readonly positions: PostingsSource | undefined
   readonly fields: string[]
   /** Global offset of local document numbers (0 unless a shard). */
   readonly docBase: number
@@ -149,11 +277,11 @@ export class Engine {
   private readonly termScore: Float64Array
   private readonly termStamp: Int32Array
   private readonly touched: Int32Array
-  private readonly queryScore: Float64Array
-  private readonly queryStamp: Int32Array
-  private readonly groupStamp: Int32Array
-  private readonly quality: Uint16Array
+  private readonly stamp: Int32Array
+  private readonly denseScore: Float64Array
+  private readonly denseMask: Uint32Array
   private readonly list: Int32Array
+  private readonly positionTables = new Map<number, { bytes: Uint8Array; offsets: Uint32Array; data: Uint8Array }>()
   private clock = 0
 
   constructor(parts: EngineParts) {
@@ -161,6 +289,7 @@ export class Engine {
     this.dictionary = parts.terms instanceof Dictionary ? parts.terms : new Dictionary(parts.terms)
     this.docs = parts.docs instanceof DocTable ? parts.docs : new DocTable(parts.docs)
     this.postings = parts.postings
+    this.positions = parts.positions
     this.fields = parts.layout.fields
     this.docBase = parts.layout.shard?.docBase ?? 0
     const { dictionary } = this
@@ -176,10 +305,9 @@ export class Engine {
     this.termScore = new Float64Array(n)
     this.termStamp = new Int32Array(n)
     this.touched = new Int32Array(n)
-    this.queryScore = new Float64Array(n)
-    this.queryStamp = new Int32Array(n)
-    this.groupStamp = new Int32Array(n)
-    this.quality = new Uint16Array(n)
+    this.stamp = new Int32Array(n)
+    this.denseScore = new Float64Array(n)
+    this.denseMask = new Uint32Array(n)
     this.list = new Int32Array(n)
   }
 
@@ -196,26 +324,53 @@ export class Engine {
     return lo
   }
 
-  /** Analyzes the query and expands each term against the dictionary. Needs no postings. */
+  /** Analyzes the query as plain terms (MiniSearch's semantics: every term one AND/OR operand) and expands each. Needs no postings. */
   plan(query: string, options: EngineSearchOptions = {}): QueryPlan {
     const terms = analyze(query).filter((term) => term.length > 0)
+    return this.planInput({ groups: terms.map((term) => [{ terms: [term], offsets: null, exact: false }]), excluded: [] }, options)
+  }
+
+  /**
+   * Plans a query tree in analyzed form: AND of groups, OR of clauses in a
+   * group, a clause being a word (its terms ANDed, each with prefix and typo
+   * expansion as the options say) or a phrase (exact terms at their offsets).
+   * The prefix and fuzzy option functions see every positive term, in order.
+   */
+  planInput(input: PlanInput, options: EngineSearchOptions = {}): QueryPlan {
     const weights = { ...DEFAULT_WEIGHTS, ...options.weights }
     const maxFuzzy = options.maxFuzzy ?? 6
     const cap = options.maxExpansions ?? MAX_EXPANSIONS
     const dict = this.dictionary
-    const groups = new Map<string, number>()
+    const F = this.fields.length
+    const N = this.layout.documentCount
+    const boosts = new Float64Array(F)
+    this.fields.forEach((field, f) => {
+      if (options.fields && !options.fields.includes(field)) return
+      const boost = options.boost && Object.prototype.hasOwnProperty.call(options.boost, field) ? options.boost[field] : undefined
+      boosts[f] = boost || 1
+    })
+    const terms = input.groups.flatMap((group) => group.flatMap((clause) => clause.terms))
+    const groupOf = new Map<string, number>()
     const specs: TermSpec[] = []
-    terms.forEach((term, i) => {
-      const fuzzyOption = typeof options.fuzzy === 'function' ? options.fuzzy(term, i, terms) : (options.fuzzy ?? false)
-      const prefix = typeof options.prefix === 'function' ? options.prefix(term, i, terms) : options.prefix === true
-      let group = groups.get(term)
-      if (group === undefined) groups.set(term, (group = groups.size))
-      const spec: TermSpec = { term, group, derived: [], weights: [] }
+    let i = 0
+    const makeSpec = (term: string, clause: ClauseInput, positive: boolean): TermSpec => {
+      const index = positive ? i++ : -1
+      let group = -1
+      if (positive) {
+        group = groupOf.get(term) ?? groupOf.size
+        groupOf.set(term, group)
+      }
+      const fieldBoosts = clause.field === undefined ? boosts : boosts.map((boost, f) => (this.fields[f] === clause.field ? boost : 0))
+      const spec: TermSpec = { term, group, derived: [], weights: [], exact: false, boosts: fieldBoosts, idfCap: null }
       const exact = dict.find(term)
       if (exact >= 0) {
         spec.derived.push(exact)
         spec.weights.push(1)
+        spec.exact = true
       }
+      if (clause.exact || !positive) return spec
+      const fuzzyOption = typeof options.fuzzy === 'function' ? options.fuzzy(term, index, terms) : (options.fuzzy ?? false)
+      const prefix = typeof options.prefix === 'function' ? options.prefix(term, index, terms) : options.prefix === true
       let lo = 0
       let hi = 0
       if (prefix) {
@@ -246,21 +401,44 @@ export class Engine {
           }
         }
       }
-      specs.push(spec)
-    })
-    // Stable: repeats of a query term become adjacent (sums are order-insensitive up to rounding).
-    specs.sort((a, b) => a.group - b.group)
-    const boosts = new Float64Array(this.fields.length)
-    this.fields.forEach((field, f) => {
-      if (options.fields && !options.fields.includes(field)) return
-      const boost = options.boost && Object.prototype.hasOwnProperty.call(options.boost, field) ? options.boost[field] : undefined
-      boosts[f] = boost || 1
-    })
+      if (options.exactFirst && spec.derived.length > (spec.exact ? 1 : 0)) {
+        // The idf the exact term has in each field (df 0 when it is absent: the largest idf, no cap).
+        spec.idfCap = new Float64Array(F)
+        for (let f = 0; f < F; f++) {
+          const df = exact >= 0 ? dict.df[exact * F + f]! : 0
+          spec.idfCap[f] = Math.log(1 + (N - df + 0.5) / (df + 0.5))
+        }
+      }
+      return spec
+    }
+    const toClause = (clause: ClauseInput, positive: boolean): ClauseSpec => {
+      const clauseSpecs = clause.terms.map((term) => makeSpec(term, clause, positive))
+      if (positive) specs.push(...clauseSpecs)
+      return { specs: clauseSpecs, offsets: clause.offsets && clause.offsets.length > 1 ? clause.offsets : null }
+    }
+    const groups = input.groups.map((group) => group.map((clause) => toClause(clause, true)))
+    const excluded = input.excluded.map((clause) => toClause(clause, false))
     const chunks = new Set<number>()
-    for (const spec of specs) for (const t of spec.derived) chunks.add(this.chunkOf(t))
+    const positionChunks = new Set<number>()
+    for (const clause of [...groups.flat(), ...excluded]) {
+      for (const spec of clause.specs) {
+        for (const t of spec.derived) chunks.add(this.chunkOf(t))
+        if (clause.offsets) for (const t of spec.derived) positionChunks.add(this.chunkOf(t))
+      }
+    }
     const combineWith = (options.combineWith ?? 'OR').toUpperCase()
     if (combineWith !== 'AND' && combineWith !== 'OR') throw new Error(`Invalid combination operator: ${options.combineWith}`)
-    return { terms, specs, and: combineWith === 'AND', boosts, bm25: { ...DEFAULT_BM25, ...options.bm25 }, chunks: [...chunks].sort((a, b) => a - b) }
+    return {
+      terms,
+      specs,
+      groups,
+      excluded,
+      and: combineWith === 'AND',
+      boosts,
+      bm25: { ...DEFAULT_BM25, ...options.bm25 },
+      chunks: [...chunks].sort((a, b) => a - b),
+      positionChunks: [...positionChunks].sort((a, b) => a - b),
+    }
   }
 
   /** The `cap` most frequent candidates (document frequency over all fields, then term order), in term order. */
@@ -279,8 +457,7 @@ export class Engine {
     if (this.clock >= 0x3fffffff) {
       this.clock = 0
       this.termStamp.fill(0)
-      this.queryStamp.fill(0)
-      this.groupStamp.fill(0)
+      this.stamp.fill(0)
     }
     return ++this.clock
   }
@@ -293,122 +470,275 @@ export class Engine {
     return { bytes, base: this.chunkByteStart[c]! }
   }
 
-  /** Scores a plan whose chunks are loaded. */
-  execute(plan: QueryPlan): Matches {
+  /** The positions chunk of term t: its offset table and data. */
+  private positionsOf(t: number): { offsets: Uint32Array; data: Uint8Array; first: number } {
+    const c = this.chunkOf(t)
+    let parsed = this.positionTables.get(c)
+    const bytes = this.positions?.get(c)
+    if (!bytes) throw new Error(`positions chunk ${c} is not loaded`)
+    if (!parsed || parsed.bytes !== bytes) {
+      const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+      const header = new Uint32Array(aligned.buffer, aligned.byteOffset, POSITIONS_LAYOUT.headerWords)
+      if (header[0] !== POSITIONS_MAGIC) throw new Error(`positions chunk ${c}: not positions of format version ${FORMAT_VERSION}`)
+      const K = header[1]!
+      const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset + POSITIONS_LAYOUT.headerWords * 4, K + 1)
+      const data = aligned.subarray((POSITIONS_LAYOUT.headerWords + K + 1) * 4)
+      parsed = { bytes, offsets, data }
+      this.positionTables.set(c, parsed)
+    }
+    return { offsets: parsed.offsets, data: parsed.data, first: this.chunkFirstTerm[c]! }
+  }
+
+  /** Scores one term spec over its derived terms and fields. */
+  private evalSpec(spec: TermSpec, plan: QueryPlan): Sparse {
     const { dictionary: dict, docs } = this
     const F = this.fields.length
     const N = this.layout.documentCount
     const avg = this.layout.averageFieldLength
     const { k, b, d } = plan.bm25
+    const boosts = spec.boosts ?? plan.boosts
     const fieldLength = docs.fieldLength
-    const { termScore, termStamp, touched, queryScore, queryStamp, groupStamp, quality, list } = this
-    const queryMark = this.tick()
-    let count = 0
-    let group = -1
-    let groupMark = 0
-    for (let s = 0; s < plan.specs.length; s++) {
-      const spec = plan.specs[s]!
-      if (spec.group !== group) {
-        group = spec.group
-        groupMark = this.tick()
-      }
-      const specMark = this.tick()
-      let touchedCount = 0
-      for (let i = 0; i < spec.derived.length; i++) {
-        const t = spec.derived[i]!
-        const weight = spec.weights[i]!
-        const { bytes, base } = this.chunkBytes(t)
-        for (let f = 0; f < F; f++) {
-          const start = dict.postStart[t * F + f]!
-          const end = dict.postStart[t * F + f + 1]!
-          if (start === end || plan.boosts[f] === 0) continue
-          const df = dict.df[t * F + f]!
-          const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5))
-          const scale = weight * plan.boosts[f]!
-          const avgLength = avg[f]!
-          let pos = start - base
-          const stop = end - base
-          let doc = 0
-          while (pos < stop) {
-            let byte = bytes[pos++]!
-            let delta = byte & 0x7f
-            for (let shift = 128; byte & 0x80; shift *= 128) {
-              byte = bytes[pos++]!
-              delta += (byte & 0x7f) * shift
-            }
+    const { termScore, termStamp, touched } = this
+    const specMark = this.tick()
+    let touchedCount = 0
+    for (let i = 0; i < spec.derived.length; i++) {
+      const t = spec.derived[i]!
+      const weight = spec.weights[i]!
+      const capIdf = spec.idfCap && (i > 0 || !spec.exact) ? spec.idfCap : null
+      const { bytes, base } = this.chunkBytes(t)
+      for (let f = 0; f < F; f++) {
+        const start = dict.postStart[t * F + f]!
+        const end = dict.postStart[t * F + f + 1]!
+        if (start === end || boosts[f] === 0) continue
+        const df = dict.df[t * F + f]!
+        let idf = Math.log(1 + (N - df + 0.5) / (df + 0.5))
+        if (capIdf && idf > capIdf[f]!) idf = capIdf[f]!
+        const scale = weight * boosts[f]!
+        const avgLength = avg[f]!
+        let pos = start - base
+        const stop = end - base
+        let doc = 0
+        while (pos < stop) {
+          let byte = bytes[pos++]!
+          let delta = byte & 0x7f
+          for (let shift = 128; byte & 0x80; shift *= 128) {
             byte = bytes[pos++]!
-            let tf = byte & 0x7f
-            for (let shift = 128; byte & 0x80; shift *= 128) {
-              byte = bytes[pos++]!
-              tf += (byte & 0x7f) * shift
-            }
-            doc += delta
-            // calcBM25Score of MiniSearch, operation for operation.
-            const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength[doc * F + f]!) / avgLength)))
-            const score = scale * raw
-            if (termStamp[doc] !== specMark) {
-              termStamp[doc] = specMark
-              termScore[doc] = score
-              touched[touchedCount++] = doc
-            } else termScore[doc]! += score
+            delta += (byte & 0x7f) * shift
           }
-        }
-      }
-      if (s === 0 || !plan.and) {
-        for (let i = 0; i < touchedCount; i++) {
-          const doc = touched[i]!
-          if (queryStamp[doc] !== queryMark) {
-            queryStamp[doc] = queryMark
-            queryScore[doc] = termScore[doc]!
-            groupStamp[doc] = groupMark
-            quality[doc] = 1
-            list[count++] = doc
-          } else {
-            queryScore[doc]! += termScore[doc]!
-            if (groupStamp[doc] !== groupMark) {
-              groupStamp[doc] = groupMark
-              quality[doc]!++
-            }
+          byte = bytes[pos++]!
+          let tf = byte & 0x7f
+          for (let shift = 128; byte & 0x80; shift *= 128) {
+            byte = bytes[pos++]!
+            tf += (byte & 0x7f) * shift
           }
+          doc += delta
+          // calcBM25Score of MiniSearch, operation for operation.
+          const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength[doc * F + f]!) / avgLength)))
+          const score = scale * raw
+          if (termStamp[doc] !== specMark) {
+            termStamp[doc] = specMark
+            termScore[doc] = score
+            touched[touchedCount++] = doc
+          } else termScore[doc]! += score
         }
-      } else {
-        let kept = 0
-        for (let i = 0; i < count; i++) {
-          const doc = list[i]!
-          if (termStamp[doc] !== specMark) continue
-          queryScore[doc]! += termScore[doc]!
-          if (groupStamp[doc] !== groupMark) {
-            groupStamp[doc] = groupMark
-            quality[doc]!++
-          }
-          list[kept++] = doc
-        }
-        count = kept
-        if (count === 0) break
       }
     }
-    const docsOut = new Int32Array(count)
-    const scores = new Float64Array(count)
+    const out: Sparse = { count: touchedCount, docs: touched.slice(0, touchedCount), scores: new Float64Array(touchedCount), masks: new Uint32Array(touchedCount) }
+    const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+    for (let i = 0; i < touchedCount; i++) {
+      out.scores[i] = termScore[out.docs[i]!]!
+      out.masks[i] = bit
+    }
+    return out
+  }
+
+  /** Keeps the documents of `a` that are in `b`, adding b's scores and masks (in place in a). */
+  private intersect(a: Sparse, b: Sparse): Sparse {
+    const { stamp, denseScore, denseMask } = this
+    const mark = this.tick()
+    for (let i = 0; i < b.count; i++) {
+      const doc = b.docs[i]!
+      stamp[doc] = mark
+      denseScore[doc] = b.scores[i]!
+      denseMask[doc] = b.masks[i]!
+    }
+    let kept = 0
+    for (let i = 0; i < a.count; i++) {
+      const doc = a.docs[i]!
+      if (stamp[doc] !== mark) continue
+      a.docs[kept] = doc
+      a.scores[kept] = a.scores[i]! + denseScore[doc]!
+      a.masks[kept] = a.masks[i]! | denseMask[doc]!
+      kept++
+    }
+    a.count = kept
+    return a
+  }
+
+  /** Every document of any of the lists, scores summed and masks joined. */
+  private union(lists: Sparse[]): Sparse {
+    if (lists.length === 1) return lists[0]!
+    const { stamp, denseScore, denseMask, list } = this
+    const mark = this.tick()
+    let count = 0
+    for (const s of lists) {
+      for (let i = 0; i < s.count; i++) {
+        const doc = s.docs[i]!
+        if (stamp[doc] !== mark) {
+          stamp[doc] = mark
+          denseScore[doc] = s.scores[i]!
+          denseMask[doc] = s.masks[i]!
+          list[count++] = doc
+        } else {
+          denseScore[doc]! += s.scores[i]!
+          denseMask[doc]! |= s.masks[i]!
+        }
+      }
+    }
+    const out: Sparse = { count, docs: list.slice(0, count), scores: new Float64Array(count), masks: new Uint32Array(count) }
     for (let i = 0; i < count; i++) {
-      const doc = list[i]!
-      docsOut[i] = doc
-      scores[i] = queryScore[doc]! * quality[doc]!
+      out.scores[i] = denseScore[out.docs[i]!]!
+      out.masks[i] = denseMask[out.docs[i]!]!
     }
-    return { count, docs: docsOut, scores }
+    return out
+  }
+
+  /** A clause: the AND of its terms, then for a phrase the position check. */
+  private evalClause(clause: ClauseSpec, plan: QueryPlan): Sparse {
+    let result = this.evalSpec(clause.specs[0]!, plan)
+    for (let s = 1; s < clause.specs.length && result.count > 0; s++) result = this.intersect(result, this.evalSpec(clause.specs[s]!, plan))
+    if (clause.offsets && result.count > 0) result = this.phraseFilter(clause, result, plan)
+    return result
+  }
+
+  /**
+   * Keeps the documents where the phrase's terms stand at their offsets from
+   * one another, in one field (any searched field).
+   */
+  private phraseFilter(clause: ClauseSpec, result: Sparse, plan: QueryPlan): Sparse {
+    const offsets = clause.offsets!
+    const F = this.fields.length
+    const dict = this.dictionary
+    const K = clause.specs.length
+    // Documents in ascending order, for the forward-only cursors.
+    const order = new Int32Array(result.count)
+    for (let i = 0; i < result.count; i++) order[i] = i
+    order.sort((x, y) => result.docs[x]! - result.docs[y]!)
+    const keep = new Uint8Array(result.count)
+    const lists: number[][] = Array.from({ length: K }, () => [])
+    const lengths = new Int32Array(K)
+    for (let f = 0; f < F; f++) {
+      if ((clause.specs[0]!.boosts ?? plan.boosts)[f] === 0) continue
+      const cursors: PositionCursor[] = []
+      for (const spec of clause.specs) {
+        const t = spec.derived[0]!
+        const { bytes, base } = this.chunkBytes(t)
+        const { offsets: table, data, first } = this.positionsOf(t)
+        const start = dict.postStart[t * F + f]!
+        const end = dict.postStart[t * F + f + 1]!
+        cursors.push(new PositionCursor(bytes, start - base, end - base, data, table[(t - first) * F + f]!))
+      }
+      docs: for (let o = 0; o < order.length; o++) {
+        const i = order[o]!
+        const doc = result.docs[i]!
+        let present = true
+        // Advance every cursor (they are forward-only), even past a miss.
+        for (let s = 0; s < K; s++) if ((lengths[s] = cursors[s]!.seek(doc, lists[s]!)) === 0) present = false
+        if (!present || keep[i]) continue
+        const anchor = lists[0]!
+        for (let a = 0; a < lengths[0]!; a++) {
+          const start = anchor[a]! - offsets[0]!
+          let all = true
+          for (let s = 1; s < K && all; s++) {
+            const want = start + offsets[s]!
+            const list = lists[s]!
+            let found = false
+            for (let j = 0; j < lengths[s]!; j++) if (list[j] === want) { found = true; break }
+            all = found
+          }
+          if (all) {
+            keep[i] = 1
+            continue docs
+          }
+        }
+      }
+    }
+    let kept = 0
+    for (let i = 0; i < result.count; i++) {
+      if (!keep[i]) continue
+      result.docs[kept] = result.docs[i]!
+      result.scores[kept] = result.scores[i]!
+      result.masks[kept] = result.masks[i]!
+      kept++
+    }
+    result.count = kept
+    return result
+  }
+
+  /** Scores a plan whose chunks (and, for phrases, positions chunks) are loaded. */
+  execute(plan: QueryPlan): Matches {
+    let result: Sparse | null = null
+    const groups = plan.groups.length || !plan.specs.length ? plan.groups : plan.specs.map((spec) => [{ specs: [spec], offsets: null }])
+    if (plan.and) {
+      for (const group of groups) {
+        const matched = this.union(group.map((clause) => this.evalClause(clause, plan)))
+        result = result ? this.intersect(result, matched) : matched
+        if (result.count === 0) break
+      }
+    } else {
+      // Relaxed: any term of any word, or any whole phrase.
+      const units: Sparse[] = []
+      for (const clause of groups.flat()) {
+        if (clause.offsets) units.push(this.evalClause(clause, plan))
+        else for (const spec of clause.specs) units.push(this.evalSpec(spec, plan))
+      }
+      if (units.length) result = this.union(units)
+    }
+    if (!result || result.count === 0) return { count: 0, docs: new Int32Array(0), scores: new Float64Array(0) }
+    let excludedMark = -1
+    if (plan.excluded.length) {
+      const excluded = this.union(plan.excluded.map((clause) => this.evalClause(clause, plan)))
+      excludedMark = this.tick()
+      for (let i = 0; i < excluded.count; i++) this.stamp[excluded.docs[i]!] = excludedMark
+    }
+    const docsOut = new Int32Array(result.count)
+    const scores = new Float64Array(result.count)
+    let count = 0
+    for (let i = 0; i < result.count; i++) {
+      const doc = result.docs[i]!
+      if (this.stamp[doc] === excludedMark) continue
+      docsOut[count] = doc
+      scores[count++] = result.scores[i]! * popcount(result.masks[i]!)
+    }
+    return { count, docs: docsOut.subarray(0, count), scores: scores.subarray(0, count) }
+  }
+
+  /** Documents matching any of the plan's excluded clauses (local numbers), for browsing with exclusions. */
+  excludedDocs(plan: QueryPlan): Int32Array {
+    if (plan.excluded.length === 0) return new Int32Array(0)
+    const excluded = this.union(plan.excluded.map((clause) => this.evalClause(clause, plan)))
+    return excluded.docs.subarray(0, excluded.count)
   }
 
   /** Plans, loads the chunks the plan needs, and scores. */
   async match(query: string, options: EngineSearchOptions = {}): Promise<{ plan: QueryPlan; matches: Matches }> {
     const plan = this.plan(query, options)
-    await this.postings.load(plan.chunks)
+    await this.load(plan)
     return { plan, matches: this.execute(plan) }
+  }
+
+  /** Loads the postings (and positions) chunks a plan reads. */
+  async load(plan: QueryPlan): Promise<void> {
+    if (plan.positionChunks.length && !this.positions) throw new Error('phrase queries need the positions chunks (EngineParts.positions)')
+    await Promise.all([this.postings.load(plan.chunks), plan.positionChunks.length ? this.positions!.load(plan.positionChunks) : undefined])
   }
 
   /**
    * Indexes into `matches` of the best `k` that pass `keep` (local document
-   * number → boolean), by score descending, then document number ascending.
+   * number → boolean), by score descending, then document number ascending;
+   * with `order` `date`, by document number ascending (newest first).
    */
-  rank(matches: Matches, k = Infinity, keep?: (doc: number) => boolean): Int32Array {
+  rank(matches: Matches, k = Infinity, keep?: (doc: number) => boolean, order: 'score' | 'date' = 'score'): Int32Array {
     const { docs, scores } = matches
     let picked: Int32Array
     if (keep) {
@@ -420,7 +750,7 @@ export class Engine {
       picked = new Int32Array(matches.count)
       for (let i = 0; i < matches.count; i++) picked[i] = i
     }
-    const before = (i: number, j: number) => scores[j]! - scores[i]! || docs[i]! - docs[j]!
+    const before = order === 'date' ? (i: number, j: number) => docs[i]! - docs[j]! : (i: number, j: number) => scores[j]! - scores[i]! || docs[i]! - docs[j]!
     if (k >= picked.length) return picked.sort(before)
     // Bounded max-heap of the k best (the root is the worst kept).
     const heap = new Int32Array(Math.max(0, k))
@@ -477,7 +807,7 @@ export class Engine {
         for (let f = 0; f < F; f++) {
           const start = dict.postStart[t * F + f]!
           const end = dict.postStart[t * F + f + 1]!
-          if (start === end || plan.boosts[f] === 0) continue
+          if (start === end || (spec.boosts ?? plan.boosts)[f] === 0) continue
           let pos = start - base
           const stop = end - base
           let doc = 0

@@ -6,7 +6,7 @@
  * a version number. The Worker refuses artefacts whose `formatVersion` it does
  * not know, rather than answering wrongly.
  *
- * Version 2 is a compiled, immutable form of the MiniSearch index, read with
+ * Version 3 (2 plus dates and positions) is a compiled, immutable form of the MiniSearch index, read with
  * typed-array views instead of being rebuilt as JS objects. The build writes
  * into its out dir (`generated/assets/`, the Worker's static assets):
  *
@@ -15,7 +15,8 @@
  * | `manifest.json` | {@link Manifest}: versions, topics, and {@link IndexLayout} (N, average field lengths, chunk table) |
  * | `terms.bin` | the term dictionary: sorted terms (UTF-16 code units), per term per field the document frequency and the postings offset ({@link TERMS_LAYOUT}) |
  * | `postings/<c>.bin` | postings, split by term range into chunks fetched on demand: per (term, field), doc-number delta and term frequency, both LEB128 varints |
- * | `docs.bin` | per document: field lengths (BM25), topic ids (filter, facets), and the id sort order for `/articles/:id` ({@link DOCS_LAYOUT}) |
+ * | `positions/<c>.bin` | token positions of the terms of postings chunk c, per (term, field, document), fetched only for phrase queries ({@link POSITIONS_LAYOUT}) |
+ * | `docs.bin` | per document: date, field lengths (BM25), topic ids (filter, facets), and the id sort order for `/articles/:id` ({@link DOCS_LAYOUT}) |
  * | `ids.json` | article ids by internal number |
  * | `articles/<k>.json` | {@link ArticleFragment}: {@link ARTICLES_PER_FRAGMENT} whole articles by internal number, fetched only for the hits shown |
  * | `reference/minisearch.json` | only with `--reference`: the MiniSearch JSON the format was compiled from, for the differential test |
@@ -32,8 +33,8 @@
 import type { Options as MiniSearchOptions } from 'minisearch'
 import { processTerm, tokenize } from '../analyzer'
 
-/** Bump on any change to the shape or meaning of the artefacts. */
-export const FORMAT_VERSION = 2
+/** Bump on any change to the shape or meaning of the artefacts. 3: per-document dates in `docs.bin`, token positions in `positions/<c>.bin`. */
+export const FORMAT_VERSION = 3
 
 /** A topic as shown to people, with the slug used in URLs and filters. */
 export interface Topic {
@@ -127,6 +128,10 @@ export interface IndexLayout {
   termCount: number
   /** Postings chunks: chunk c holds the postings of terms [firstTerm[c], firstTerm[c + 1]). */
   postings: { files: string[]; firstTerm: number[]; bytes: number[] }
+  /** Positions chunks: chunk c holds the token positions of the terms of postings chunk c. */
+  positions: { files: string[]; bytes: number[] }
+  /** Newest and oldest article date (ms since 1970, UTC) of the whole corpus, null when no article is dated (global, also in a shard). */
+  dates: { newest: number | null; oldest: number | null }
   /** Article fragments: fragment k holds internal numbers [k * perFragment, (k + 1) * perFragment). */
   fragments: { perFragment: number; count: number }
   /** Documents in this index (its own postings, docs.bin, fragments). Equals `documentCount` unless sharded. */
@@ -153,6 +158,7 @@ export const FILES = {
   docs: 'docs.bin',
   ids: 'ids.json',
   postings: (chunk: number) => `postings/${chunk}.bin`,
+  positions: (chunk: number) => `positions/${chunk}.bin`,
   fragment: (k: number) => `articles/${k}.json`,
   reference: 'reference/minisearch.json',
 } as const
@@ -167,18 +173,47 @@ export const FILES = {
  * - u16[C] `chars`: the terms, in code-unit order (JS `<` on strings)
  */
 export const TERMS_LAYOUT = { headerWords: 4 } as const
-export const TERMS_MAGIC = 0x32534d54 // "TMS2"
+export const TERMS_MAGIC = 0x33534d54 // "TMS3"
 
 /**
  * `docs.bin`, little-endian:
  * - header: 4 × u32: magic {@link DOCS_MAGIC}, document count n, fieldCount F, topic entries E
+ * - f64[n] dates: ms since 1970 (UTC; a date without a zone is read as UTC),
+ *   NaN when undated. At byte 16, so 8-byte aligned. Non-increasing in the
+ *   internal number, undated last (internal numbers are date order)
  * - u32[n × F] field lengths, as MiniSearch counts them
  * - u32[n + 1] `topicStart`: the topic ids of document d are `topicIds[topicStart[d] .. topicStart[d + 1])`
  * - u32[n] `idOrder`: internal numbers sorted by article id (code units), for binary search
  * - u16[E] `topicIds`: indexes into `manifest.topics`
  */
 export const DOCS_LAYOUT = { headerWords: 4 } as const
-export const DOCS_MAGIC = 0x32434f44 // "DOC2"
+export const DOCS_MAGIC = 0x33434f44 // "DOC3"
+
+/**
+ * `positions/<c>.bin`, little-endian: the token positions of the terms of
+ * postings chunk c (terms [firstTerm[c], firstTerm[c + 1]), K = terms × F):
+ * - header: 2 × u32: magic {@link POSITIONS_MAGIC}, K
+ * - u32[K + 1] offsets: the positions of (firstTerm[c] + i, f) start at byte
+ *   `offsets[i * F + f]` of the data section and end where the next begin
+ * - the data: for each (term, field), for each document of its postings in
+ *   postings order, exactly tf LEB128 varints: the first position, then the
+ *   gaps to the next (≥ 1). tf comes from the postings, so no count is stored.
+ *
+ * Positions count raw tokens (`tokenize`), before `processTerm`: every term of
+ * a token (a hyphenated word yields several) shares the token's position. A
+ * token that yields terms advances the position by 2, a stop word (no term)
+ * by 1 ({@link tokenAdvance}). So a phrase matches the same content words with
+ * the same number of stop words between them — "bank of england" matches
+ * "Bank of England" (bank at p, england at p + 3) and "bank in England", but
+ * not "Bank New England" (p + 4) nor "bank, England" (p + 2).
+ */
+export const POSITIONS_LAYOUT = { headerWords: 2 } as const
+
+/** How far a token moves the position: 2 when it yields terms, 1 for a stop word (see {@link POSITIONS_LAYOUT}). */
+export function tokenAdvance(terms: readonly string[]): number {
+  return terms.length > 0 ? 2 : 1
+}
+export const POSITIONS_MAGIC = 0x33534f50 // "POS3"
 
 /** Throws when artefacts were written by a build of another format version. */
 export function assertFormatVersion(version: unknown): void {

@@ -1,12 +1,13 @@
 /**
  * The loaded search index: the engine over the compiled index (format
- * version 2), the article ids, the topic tables, and the article fragments,
+ * version 3), the article ids, the topic tables, and the article fragments,
  * fetched only for the hits shown and kept in a small LRU.
  *
  * Up front the Worker reads `manifest.json`, `terms.bin`, `docs.bin` and
  * `ids.json` — typed-array views, no object per term or per posting. Postings
  * chunks are fetched when a query first needs them and cached (LRU by
- * bytes); article fragments likewise (LRU by count).
+ * bytes), positions chunks likewise but only for phrases; article fragments
+ * likewise (LRU by count).
  *
  * All lookup tables keyed by user input are `Map`s or binary searches, never
  * plain objects, so an id or topic such as `__proto__` or `constructor` is
@@ -38,11 +39,13 @@ export interface ArtefactSource {
 export interface CacheLimits {
   /** Bytes of postings chunks kept. Default 16 MiB. */
   postingsBytes: number
+  /** Bytes of positions chunks kept (phrase queries only). Default 16 MiB. */
+  positionsBytes: number
   /** Article fragments kept. Default 64 (about 1,000 articles). */
   fragments: number
 }
 
-export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 16 << 20, fragments: 64 }
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 16 << 20, positionsBytes: 16 << 20, fragments: 64 }
 
 export interface SearchIndex {
   manifest: Manifest
@@ -60,7 +63,7 @@ export interface SearchIndex {
   /** Articles by internal number, in the order given, from their fragments. */
   articles(numbers: readonly number[]): Promise<StoredArticle[]>
   /** Cache state, for tests and diagnostics. */
-  cacheStats(): { postingsChunks: number; postingsBytes: number; fragments: number; fragmentFetches: number }
+  cacheStats(): { postingsChunks: number; postingsBytes: number; positionsChunks: number; positionsBytes: number; fragments: number; fragmentFetches: number }
 }
 
 /** An {@link ArtefactSource} over the Worker's static assets. */
@@ -78,7 +81,7 @@ export function assetSource(assets: Fetcher): ArtefactSource {
 }
 
 export async function loadSearchIndex(source: ArtefactSource, limits: Partial<CacheLimits> = {}): Promise<SearchIndex> {
-  const { postingsBytes, fragments: fragmentLimit } = { ...DEFAULT_CACHE_LIMITS, ...limits }
+  const { postingsBytes, positionsBytes, fragments: fragmentLimit } = { ...DEFAULT_CACHE_LIMITS, ...limits }
   const manifest = await source.json<Manifest>(FILES.manifest)
   assertFormatVersion(manifest.formatVersion)
   const layout = manifest.index
@@ -91,7 +94,14 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       await Promise.all(wanted.map((chunk) => chunks.get(chunk, () => source.bytes(layout.postings.files[chunk]!))))
     },
   }
-  const engine = new Engine({ layout, terms, docs, postings })
+  const positionChunks = new LruCache<number, Uint8Array>(positionsBytes, (bytes) => bytes.byteLength)
+  const positions: PostingsSource = {
+    get: (chunk) => positionChunks.peek(chunk),
+    load: async (wanted) => {
+      await Promise.all(wanted.map((chunk) => positionChunks.get(chunk, () => source.bytes(layout.positions.files[chunk]!))))
+    },
+  }
+  const engine = new Engine({ layout, terms, docs, postings, positions })
 
   const fragments = new LruCache<number, ArticleFragment>(fragmentLimit)
   let fragmentFetches = 0
@@ -131,7 +141,14 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
         return article
       })
     },
-    cacheStats: () => ({ postingsChunks: chunks.size, postingsBytes: chunks.weight, fragments: fragments.size, fragmentFetches }),
+    cacheStats: () => ({
+      postingsChunks: chunks.size,
+      postingsBytes: chunks.weight,
+      positionsChunks: positionChunks.size,
+      positionsBytes: positionChunks.weight,
+      fragments: fragments.size,
+      fragmentFetches,
+    }),
   }
 }
 

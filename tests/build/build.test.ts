@@ -58,7 +58,7 @@ describe('buildIndex on the Reuters sample', () => {
   it('writes articles newest first, undated last, with ISO dates', async () => {
     const { read, out } = await build({ paths: [REUTERS_SAMPLE] })
     const articles = await articlesOf(out)
-    expect((await read<Manifest>('manifest.json')).formatVersion).toBe(2)
+    expect((await read<Manifest>('manifest.json')).formatVersion).toBe(3)
     const dates = articles.map((article) => article.date)
     expect(dates.at(-1)).toBeNull()
     expect(articles.at(-1)?.id).toBe('17192')

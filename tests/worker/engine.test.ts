@@ -101,7 +101,7 @@ describe('engine', () => {
 
   it('refuses a dictionary of another format', () => {
     const layout = index.manifest.index
-    expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 2/)
+    expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 3/)
   })
 })
 
@@ -111,11 +111,11 @@ describe('format version', () => {
     const future: ArtefactSource = {
       json: async <T>(name: string) => {
         const value = await inner.json<T>(name)
-        return (name === FILES.manifest ? { ...(value as Manifest), formatVersion: 3 } : value) as T
+        return (name === FILES.manifest ? { ...(value as Manifest), formatVersion: 4 } : value) as T
       },
       bytes: inner.bytes,
     }
-    await expect(loadSearchIndex(future)).rejects.toThrow(/index format version 3 is not supported \(this Worker reads version 2\)/)
+    await expect(loadSearchIndex(future)).rejects.toThrow(/index format version 4 is not supported \(this Worker reads version 3\)/)
     const app = createApp(() => loadSearchIndex(future))
     const response = await app.fetch(new Request('http://search.test/search?q=oil'), env)
     expect(response.status).toBe(503)
