@@ -87,7 +87,8 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
       }
       slugs.push(slug)
     }
-    return c.json(await search(index, { q: params.q, topics: slugs, limit: params.limit, offset: params.offset }))
+    const { q, limit, offset, sort, from, to, recency } = params
+    return c.json(await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency }))
   })
 
   app.get('/topics', withIndex, cached, validateQuery(NO_PARAMS), (c) => {

@@ -33,6 +33,8 @@ export const SEARCH_RESPONSE = z.object({
   limit: z.number().int().positive(),
   offset: z.number().int().nonnegative(),
   relaxed: z.boolean(),
+  /** What the query parser could not read as syntax, and what it did instead; empty when none. */
+  notices: z.array(z.string()),
   hits: z.array(HIT),
   facets: z.object({ topics: z.array(TOPIC_COUNT) }),
 })

@@ -31,6 +31,8 @@ export const SEARCH_LIMITS = {
   maxTopics: 20,
   /** Most terms in `q` after analysis (stop words dropped, hyphenated words count whole and split). */
   maxQueryTerms: 32,
+  /** Longest recency half-life, in days (100 years: any longer is no recency at all). */
+  maxRecencyDays: 36_500,
 }
 
 /** What each parameter allows, in words, for error bodies. */
@@ -39,6 +41,10 @@ export const ALLOWED: Record<string, string> = {
   topic: `a topic name or slug listed by GET /topics; repeat the parameter for several (at most ${SEARCH_LIMITS.maxTopics})`,
   limit: `an integer from 1 to ${SEARCH_LIMITS.maxLimit}`,
   offset: `an integer from 0 to ${SEARCH_LIMITS.maxOffset}`,
+  sort: '`relevance` (default) or `date` (newest first)',
+  from: 'an ISO 8601 date, YYYY-MM-DD (from the start of that day, UTC) or YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM] (no zone: UTC); inclusive, not after to',
+  to: 'an ISO 8601 date, YYYY-MM-DD (to the end of that day, UTC) or YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM] (no zone: UTC); inclusive, not before from',
+  recency: `a half-life in days: a number greater than 0 and at most ${SEARCH_LIMITS.maxRecencyDays}`,
 }
 
 const single = (name: string) =>
@@ -51,6 +57,52 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min, { error: `${name} must be ${allowedFor(name)}` }).max(max, { error: `${name} must be ${allowedFor(name)}` }))
     .optional()
     .transform((value) => value ?? fallback)
+
+const ISO_PARAM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/
+
+/**
+ * An ISO 8601 date parameter as ms since 1970, or NaN when it is not one (or
+ * names a day or time that does not exist). Without a zone the time is UTC,
+ * as article dates without a zone are read. A date alone means the start of
+ * the day, or with `endOfDay` its last millisecond, so that `to=1987-03-31`
+ * includes the whole of March 31.
+ */
+export function parseDateParam(value: string, endOfDay = false): number {
+  const match = ISO_PARAM.exec(value)
+  if (!match) return Number.NaN
+  const [, y, mo, d, h, mi, sec = '0', fraction = '', zone] = match
+  const year = Number(y)
+  const month = Number(mo)
+  const day = Number(d)
+  const hour = h === undefined ? 0 : Number(h)
+  const minute = mi === undefined ? 0 : Number(mi)
+  const second = Number(sec)
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return Number.NaN
+  const at = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, Number(fraction.padEnd(3, '0'))))
+  at.setUTCFullYear(year)
+  if (at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return Number.NaN // 2025-02-30
+  let ms = at.getTime()
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1
+    const [zh, zm] = zone.slice(1).split(':').map(Number) as [number, number]
+    if (zh > 23 || zm > 59) return Number.NaN
+    ms -= sign * (zh * 60 + zm) * 60_000
+  }
+  if (endOfDay && h === undefined) ms += 86_400_000 - 1
+  return ms
+}
+
+const dateParam = (name: 'from' | 'to') =>
+  single(name)
+    .transform((value, ctx) => {
+      const ms = parseDateParam(value, name === 'to')
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be ${ALLOWED[name]}` })
+        return z.NEVER
+      }
+      return ms
+    })
+    .optional()
 
 /** What a parameter allows; own keys only, so `__proto__` or `constructor` is just unknown. */
 export function allowedFor(parameter: string): string | undefined {
@@ -72,9 +124,29 @@ export const SEARCH_PARAMS = z.strictObject(
       .pipe(z.array(z.string()).max(SEARCH_LIMITS.maxTopics, { error: `topic must be ${ALLOWED.topic}` })),
     limit: integer('limit', 1, SEARCH_LIMITS.maxLimit, SEARCH_LIMITS.defaultLimit),
     offset: integer('offset', 0, SEARCH_LIMITS.maxOffset, 0),
+    sort: single('sort')
+      .refine((sort) => sort === 'relevance' || sort === 'date', { error: `sort must be ${ALLOWED.sort}` })
+      .optional()
+      .transform((sort) => (sort ?? 'relevance') as 'relevance' | 'date'),
+    from: dateParam('from'),
+    to: dateParam('to'),
+    recency: single('recency')
+      .regex(/^(?:\d+(?:\.\d+)?|\.\d+)$/, { error: `recency must be ${ALLOWED.recency}` })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .gt(0, { error: `recency must be ${ALLOWED.recency}` })
+          .max(SEARCH_LIMITS.maxRecencyDays, { error: `recency must be ${ALLOWED.recency}` }),
+      )
+      .optional(),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter; allowed: ${Object.keys(ALLOWED).join(', ')}` : undefined) },
-)
+).superRefine((params, ctx) => {
+  if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' })
+  }
+})
 export type SearchParams = z.output<typeof SEARCH_PARAMS>
 
 /** Routes that take no query parameters. */

@@ -1,32 +1,51 @@
 /**
- * Search: runs a query against the loaded index, applies the topic filter,
- * counts facets and cuts the page.
+ * Search: runs a query tree against the loaded index, applies the topic and
+ * date filters, counts facets, orders and cuts the page.
  *
  * Rules, in order:
- * - A query with no terms (empty, or only stop words and punctuation) lists
- *   the articles newest first: the browse mode behind "all articles in a topic".
- * - Otherwise every query word must match (AND). The last word also matches as
- *   a prefix, for search-as-you-type ({@link matchPrefix}), and longer words
- *   tolerate typos ({@link typoDistance}). If AND finds nothing, the query is
- *   relaxed to any word (OR), and the response says `"relaxed": true`.
- * - The topic filter keeps articles carrying any of the given topics. It runs
- *   before paging, so `total` counts every match, not just the page.
+ * - `q` is parsed by `src/query` into a tree: groups that must all match
+ *   (AND), each the OR of its clauses; a clause is a word or a `"phrase"`,
+ *   optionally scoped to one field (`title:`), and `-word` / `-"phrase"`
+ *   exclude. Syntax errors never fail: the parser's notices are returned in
+ *   `notices`.
+ * - A query with no positive terms (empty, only stop words, or only
+ *   exclusions that the parser kept as exclusions) lists the articles newest
+ *   first, minus the excluded ones: the browse mode behind "all articles in a
+ *   topic".
+ * - Every group must match (AND). The last word also matches as a prefix, for
+ *   search-as-you-type ({@link matchPrefix}), and longer words tolerate typos
+ *   ({@link typoDistance}); phrase words and excluded words match exactly. If
+ *   the AND query matches no article at all (after exclusions, before the topic
+ *   and date filters), it is relaxed to any word (OR: any term of any word, or
+ *   any whole phrase; exclusions still apply), and the response says
+ *   `"relaxed": true`.
+ * - An exact term outranks its typo and prefix variants (`exactFirst`, see
+ *   `src/engine`).
+ * - The topic filter keeps articles carrying any of the given topics; `from` /
+ *   `to` keep articles dated within the range (inclusive; undated articles are
+ *   never in a range). Both run before paging, so `total` counts every match.
  * - Topic facet counts are disjunctive (as in Algolia): they count the matches
- *   of `q` over all topics, ignoring the topic filter itself, so each chip says
- *   how many results choosing it would give. With one topic selected, its
- *   facet count equals `total`.
- * - Ranking is the engine's (`src/engine`, MiniSearch's scoring); equal
- *   scores go newest first. Only the page's articles are read, from their
- *   fragments, for the hit fields and the snippets.
+ *   of `q` within the date range over all topics, ignoring the topic filter
+ *   itself, so each chip says how many results choosing it would give.
+ * - `recency` (a half-life in days) multiplies each score by
+ *   2^(−age / half-life), age = days from the article's date to the newest
+ *   article in the index (undated: the oldest article's age). Ranking uses the
+ *   logarithm of that product, so it stays exact when the factor underflows.
+ * - `sort=relevance` (default): score descending, equal scores newest first.
+ *   `sort=date`: newest first (internal number order), undated last.
+ * - Only the page's articles are read, from their fragments, for the hit
+ *   fields and the snippets.
  *
  * @example
  * ```ts
- * const page = await search(index, { q: 'oil prices', topics: ['crude'], limit: 10, offset: 0 })
+ * const page = await search(index, { q: '"crude oil" -gasoline', topics: ['crude'], limit: 10, offset: 0 })
  * page.total // every crude article that matches
  * ```
  */
-import type { EngineSearchOptions, Matches, QueryPlan } from '../engine'
-import { FIELD_BOOSTS, type StoredArticle } from '../index-format'
+import { processTerm, tokenize, analyze } from '../analyzer'
+import type { ClauseInput, EngineSearchOptions, Matches, PlanInput, QueryPlan } from '../engine'
+import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
+import { parseQuery, type Clause, type QueryTree } from '../query'
 import { passage } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
 
@@ -36,6 +55,14 @@ export interface SearchRequest {
   topics: string[]
   limit: number
   offset: number
+  /** Default `relevance`. */
+  sort?: 'relevance' | 'date'
+  /** Earliest date, ms since 1970 (inclusive). */
+  from?: number
+  /** Latest date, ms since 1970 (inclusive). */
+  to?: number
+  /** Half-life in days of the recency factor. */
+  recency?: number
 }
 
 export interface Hit {
@@ -61,8 +88,10 @@ export interface SearchResponse {
   total: number
   limit: number
   offset: number
-  /** True when no article had every word, and the results match any word. */
+  /** True when no article matched every group, and the results match any word. */
   relaxed: boolean
+  /** What the query parser could not read as syntax, and what it did instead. */
+  notices: string[]
   hits: Hit[]
   facets: { topics: FacetCount[] }
 }
@@ -84,15 +113,70 @@ export function typoDistance(term: string): number | false {
   return term.length >= 9 ? 2 : term.length >= 5 ? 1 : false
 }
 
-/** The engine options of every query of the API. */
-export const QUERY_OPTIONS: EngineSearchOptions = { boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance }
+/** The engine options of every query of the API (MiniSearch's plus exact-beats-derived). */
+export const QUERY_OPTIONS: EngineSearchOptions = { boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance, exactFirst: true }
+
+const DAY_MS = 86_400_000
+
+/**
+ * A parsed query tree in the engine's analyzed form. Words become their
+ * analyzer terms (stop words vanish; a word of stop words only is dropped);
+ * a phrase becomes one term per raw token that yields any (a hyphenated
+ * token: its joined form) at the token's position as the index counts it
+ * (`tokenAdvance`: 2 per token, 1 per stop word), so stop words keep their
+ * place; a phrase of one term is an exact word. Excluded clauses match
+ * exactly.
+ */
+export function analyzeTree(tree: QueryTree): { input: PlanInput; notices: string[] } {
+  const notices = [...tree.notices]
+  const convert = (clause: Clause, exclusion: boolean): ClauseInput | null => {
+    const field = clause.field ? { field: clause.field } : {}
+    if (clause.kind === 'term') {
+      const terms = analyze(clause.text)
+      return terms.length ? { terms, offsets: null, exact: exclusion, ...field } : null
+    }
+    const terms: string[] = []
+    const offsets: number[] = []
+    let p = 0
+    for (const token of tokenize(clause.words.join(' '))) {
+      const yielded = processTerm(token)
+      if (yielded.length > 0) {
+        terms.push(yielded[0]!)
+        offsets.push(p)
+      }
+      p += tokenAdvance(yielded)
+    }
+    if (terms.length === 0) {
+      notices.push(`ignored the phrase "${clause.words.join(' ').slice(0, 40)}": it has only stop words`)
+      return null
+    }
+    const first = offsets[0]!
+    return { terms, offsets: terms.length > 1 ? offsets.map((o) => o - first) : null, exact: true, ...field }
+  }
+  const groups = tree.groups
+    .map((group) => group.map((clause) => convert(clause, false)).filter((clause): clause is ClauseInput => clause !== null))
+    .filter((group) => group.length > 0)
+  const excluded = tree.excluded.map((clause) => convert(clause, true)).filter((clause): clause is ClauseInput => clause !== null)
+  return { input: { groups, excluded }, notices }
+}
 
 export async function search(index: SearchIndex, request: SearchRequest): Promise<SearchResponse> {
   const { engine } = index
+  const { docs } = engine
   const wanted = topicMask(index, request.topics)
-  const keep = wanted ? (doc: number) => engine.docs.hasAnyTopic(doc, wanted) : undefined
+  const [dateLo, dateHi] =
+    request.from !== undefined || request.to !== undefined ? docs.dateRange(request.from ?? -Infinity, request.to ?? Infinity) : [0, docs.count]
+  const dated = dateLo > 0 || dateHi < docs.count
+  const inRange = dated ? (doc: number) => doc >= dateLo && doc < dateHi : undefined
+  const keep =
+    wanted && inRange
+      ? (doc: number) => inRange(doc) && docs.hasAnyTopic(doc, wanted)
+      : wanted
+        ? (doc: number) => docs.hasAnyTopic(doc, wanted)
+        : inRange
   const end = request.offset + request.limit
-  const plan = engine.plan(request.q, { ...QUERY_OPTIONS, combineWith: 'AND' })
+  const { input, notices } = analyzeTree(parseQuery(request.q))
+  const plan = engine.planInput(input, { ...QUERY_OPTIONS, combineWith: 'AND' })
 
   let relaxed = false
   let total = 0
@@ -100,17 +184,26 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
   let facets: FacetCount[]
   let terms: Map<number, ReadonlySet<string>> | undefined
   if (plan.terms.length === 0) {
-    // Browse: every article, newest first (internal numbers are in date order).
-    const count = engine.docs.count
+    // Browse: every article in the date range, newest first (internal numbers are in date order), minus exclusions.
+    let excluded: Set<number> | undefined
+    if (plan.excluded.length) {
+      await engine.load(plan)
+      excluded = new Set(engine.excludedDocs(plan))
+    }
     page = []
-    for (let n = 0; n < count; n++) {
-      if (keep && !keep(n)) continue
+    const filtered = dated || excluded !== undefined
+    const inView = filtered ? new Int32Array(dateHi - dateLo) : null
+    let viewed = 0
+    for (let n = dateLo; n < dateHi; n++) {
+      if (excluded?.has(n)) continue
+      if (inView) inView[viewed++] = n
+      if (wanted && !docs.hasAnyTopic(n, wanted)) continue
       if (total >= request.offset && total < end) page.push({ n, score: 0 })
       total++
     }
-    facets = countTopics(index, null)
+    facets = countTopics(index, inView ? inView.subarray(0, viewed) : null)
   } else {
-    await index.engine.postings.load(plan.chunks)
+    await engine.load(plan)
     let active: QueryPlan = plan
     let matches: Matches = engine.execute(plan)
     if (matches.count === 0) {
@@ -120,9 +213,13 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
     }
     if (keep) for (let i = 0; i < matches.count; i++) total += keep(matches.docs[i]!) ? 1 : 0
     else total = matches.count
-    const ranked = engine.rank(matches, end, keep).subarray(request.offset)
+    let ranking = matches
+    if (request.recency !== undefined) ({ ranking, matches } = withRecency(index, matches, request.recency))
+    const ranked = engine.rank(ranking, end, keep, request.sort === 'date' ? 'date' : 'score').subarray(request.offset)
     page = Array.from(ranked, (i) => ({ n: matches.docs[i]!, score: matches.scores[i]! }))
-    facets = countTopics(index, matches)
+    let facetDocs = matches.docs.subarray(0, matches.count)
+    if (inRange) facetDocs = facetDocs.filter(inRange)
+    facets = countTopics(index, facetDocs)
     const details = engine.explain(active, page.map((hit) => hit.n))
     terms = new Map([...details].map(([n, detail]) => [n, new Set(detail.terms)]))
   }
@@ -133,9 +230,33 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
     limit: request.limit,
     offset: request.offset,
     relaxed,
+    notices,
     hits: page.map((hit, i) => toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS)),
     facets: { topics: facets },
   }
+}
+
+/**
+ * The recency factor 2^(−age / halfLife), age in days from the document's
+ * date to the newest article of the index; undated documents get the oldest
+ * article's factor. Returns the scores times the factor, and ranking keys
+ * (their natural logarithm, computed as ln(score) − age·ln 2 / halfLife, so
+ * the order is right even when the product underflows to 0).
+ */
+export function withRecency(index: SearchIndex, matches: Matches, halfLife: number): { matches: Matches; ranking: Matches } {
+  const { newest, oldest } = index.manifest.index.dates
+  const dates = index.engine.docs.dates
+  const scores = new Float64Array(matches.count)
+  const keys = new Float64Array(matches.count)
+  for (let i = 0; i < matches.count; i++) {
+    const doc = matches.docs[i]!
+    let date = dates[doc]!
+    if (Number.isNaN(date)) date = oldest ?? Number.NaN
+    const age = newest === null || Number.isNaN(date) ? 0 : (newest - date) / DAY_MS
+    scores[i] = matches.scores[i]! * 2 ** (-age / halfLife)
+    keys[i] = Math.log(matches.scores[i]!) - (age * Math.LN2) / halfLife
+  }
+  return { matches: { count: matches.count, docs: matches.docs, scores }, ranking: { count: matches.count, docs: matches.docs, scores: keys } }
 }
 
 const NO_TERMS: ReadonlySet<string> = new Set()
@@ -151,14 +272,14 @@ function topicMask(index: SearchIndex, slugs: readonly string[]): Uint8Array | n
   return mask
 }
 
-/** Topic counts over the matches (every document when null), most frequent first, then by slug. */
-function countTopics(index: SearchIndex, matches: Matches | null): FacetCount[] {
+/** Topic counts over the documents (every document when null), most frequent first, then by slug. */
+function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount[] {
   const { topicStart, topicIds } = index.engine.docs
   const counts = new Uint32Array(index.manifest.topics.length)
   const add = (doc: number) => {
     for (let i = topicStart[doc]!, end = topicStart[doc + 1]!; i < end; i++) counts[topicIds[i]!]!++
   }
-  if (matches) for (let i = 0; i < matches.count; i++) add(matches.docs[i]!)
+  if (matches) for (let i = 0; i < matches.length; i++) add(matches[i]!)
   else for (let doc = 0; doc < index.engine.docs.count; doc++) add(doc)
   const facets: FacetCount[] = []
   counts.forEach((count, id) => {
