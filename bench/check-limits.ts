@@ -5,7 +5,7 @@
  * | check | limit |
  * |---|---|
  * | script gzip (`wrangler deploy --dry-run`) | ≤ 3 MiB |
- * | startup CPU (`wrangler check startup`, non-idle profile time) | ≤ 50 ms |
+ * | startup CPU (`wrangler check startup`, non-idle profile time, least of 3) | ≤ 50 ms |
  * | isolate heap after loading and 1,000 mixed queries (workerd inspector, after GC) | ≤ 32 MB |
  * | largest static asset file | ≤ 25 MiB |
  * | static asset files | ≤ 20,000 |
@@ -54,13 +54,18 @@ async function main(): Promise<number> {
   const [script, scriptError] = await attempt(() => scriptSize(config, join(TMP, 'dist')))
   checks.push({ name: 'script gzip (wrangler deploy --dry-run)', value: script ? script.gzipKiB * 1024 : null, limit: 3 * MiB, show: fmtBytes, note: scriptError })
 
-  const [startup, startupError] = await attempt(() => startupCpu(config, join(TMP, 'startup.cpuprofile')))
+  // Least of 3: the profile samples on a wall-clock timer, so a busy machine only ever adds time.
+  const [startup, startupError] = await attempt(() => {
+    const runs = [1, 2, 3].map((i) => startupCpu(config, join(TMP, `startup-${i}.cpuprofile`)))
+    const best = runs.reduce((a, b) => (b.nonIdleMs < a.nonIdleMs ? b : a))
+    return { ...best, all: runs.map((r) => r.nonIdleMs.toFixed(1)).join(', ') }
+  })
   checks.push({
     name: 'startup CPU (wrangler check startup, non-idle)',
     value: startup?.nonIdleMs ?? null,
     limit: 50,
     show: (n) => `${n.toFixed(1)} ms`,
-    note: startupError ?? (startup ? `profile span ${startup.spanMs.toFixed(1)} ms` : undefined),
+    note: startupError ?? (startup ? `least of 3 (${startup.all} ms); profile span ${startup.spanMs.toFixed(1)} ms` : undefined),
   })
 
   const assets = assetsStats(ASSETS)
