@@ -6,8 +6,13 @@
  *
  * ```sh
  * npm run build -- --reference
- * node --expose-gc --import tsx scripts/measure-index.ts [generated/assets] [--only compiled|minisearch]
+ * node --expose-gc --import tsx scripts/measure-index.ts [generated/assets] [--only compiled|minisearch] [--repeat 5]
  * ```
+ *
+ * Query types include the query language (phrase, exclusion, OR, field scope)
+ * and sort/date options (sort=date, from/to, recency), run as src/search runs
+ * them. With `--repeat r` the engine figure of each query is its fastest of r
+ * runs (CPU cost without scheduling noise); the full figure is one run.
  *
  * Prints artefact sizes, load time, retained heap after load and after 1,000
  * mixed queries, and p50/p99 per query type (the Worker's options: AND, boosts,
@@ -19,11 +24,14 @@ import { join } from 'node:path'
 import MiniSearch from 'minisearch'
 import { MINISEARCH_OPTIONS, FIELD_BOOSTS, type Manifest } from '../src/index-format'
 import { loadSearchIndex, type ArtefactSource } from '../src/search-index'
-import { search, matchPrefix, typoDistance } from '../src/search'
+import { search, analyzeTree, QUERY_OPTIONS, withRecency } from '../src/search'
+import { parseQuery } from '../src/query'
 import { analyze } from '../src/analyzer'
 
 const dir = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'generated/assets'
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+/** `--repeat r`: run each engine query r times and keep its fastest run, which filters out scheduling noise on a busy machine. */
+const repeat = process.argv.includes('--repeat') ? Number(process.argv[process.argv.indexOf('--repeat') + 1]) : 1
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error('run with node --expose-gc')
 
@@ -68,7 +76,16 @@ const percentile = (values: number[], p: number) => {
 }
 
 /** Query types of the targets, drawn from the corpus vocabulary with a fixed seed. */
-async function queries(manifest: Manifest, articlesSample: { title: string; body: string }[]): Promise<Record<string, { q: string; topics: string[] }[]>> {
+interface Query {
+  q: string
+  topics: string[]
+  sort?: 'relevance' | 'date'
+  from?: number
+  to?: number
+  recency?: number
+}
+
+async function queries(manifest: Manifest, articlesSample: { title: string; body: string }[]): Promise<Record<string, Query[]>> {
   const random = prng(42)
   const words = articlesSample.flatMap((a) => `${a.title} ${a.body}`.split(/\s+/)).filter((w) => /^[A-Za-z]{3,}$/.test(w)).map((w) => w.toLowerCase())
   const counts = new Map<string, number>()
@@ -83,8 +100,17 @@ async function queries(manifest: Manifest, articlesSample: { title: string; body
     return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)
   }
   const topics = manifest.topics.slice(0, 30).map((t) => t.slug)
+  // Two adjacent words of a sampled body, as a reader would quote them.
+  const phraseOf = () => {
+    for (;;) {
+      const body = articlesSample[Math.floor(random() * articlesSample.length)]!.body.split(/\s+/)
+      const i = Math.floor(random() * Math.max(1, body.length - 1))
+      const pair = body.slice(i, i + 2)
+      if (pair.length === 2 && pair.every((w) => /^[A-Za-z]{3,}$/.test(w) && analyze(w).length > 0)) return pair.join(' ')
+    }
+  }
   const n = 200
-  const make = (f: () => { q: string; topics?: string[] }) => Array.from({ length: n }, () => ({ topics: [], ...f() }))
+  const make = (f: () => Omit<Query, 'topics'> & { topics?: string[] }) => Array.from({ length: n }, (): Query => ({ topics: [], ...f() }))
   return {
     'one word': make(() => ({ q: pick(mid) })),
     '2-3 words': make(() => ({ q: Array.from({ length: 2 + Math.floor(random() * 2) }, () => pick(mid)).join(' ') })),
@@ -94,6 +120,14 @@ async function queries(manifest: Manifest, articlesSample: { title: string; body
     typo: make(() => ({ q: typo(pick(mid.filter((w) => w.length >= 6))) })),
     'topic filter': make(() => ({ q: pick(mid), topics: [pick(topics)] })),
     'empty + topic': make(() => ({ q: '', topics: [pick(topics)] })),
+    phrase: make(() => ({ q: `"${phraseOf()}"` })),
+    'common phrase': make(() => ({ q: `"${pick(common)} ${pick(common)}"` })),
+    exclusion: make(() => ({ q: `${pick(mid)} -${pick(common)}` })),
+    OR: make(() => ({ q: `${pick(mid)} OR ${pick(mid)}` })),
+    'field scope': make(() => ({ q: `title:${pick(mid)}` })),
+    'sort=date': make(() => ({ q: pick(common), sort: 'date' as const })),
+    'from/to': make(() => ({ q: pick(mid), from: Date.UTC(1987, 3, 1), to: Date.UTC(1987, 5, 30) })),
+    recency: make(() => ({ q: pick(common), recency: 30 })),
   }
 }
 
@@ -104,38 +138,51 @@ const workload = await queries(manifest, sample)
 const mixed = Object.values(workload).flat()
 
 console.log('## artefacts')
-for (const name of ['manifest.json', 'terms.bin', 'docs.bin', 'ids.json', 'postings', 'articles', 'reference/minisearch.json']) {
+for (const name of ['manifest.json', 'terms.bin', 'docs.bin', 'ids.json', 'postings', 'positions', 'articles', 'reference/minisearch.json']) {
   const { files, bytes } = await sizeOf(join(dir, name)).catch(() => ({ files: 0, bytes: 0 }))
   console.log(`${name}\t${files} file(s)\t${(bytes / 2 ** 20).toFixed(2)} MiB`)
 }
 
 if (only !== 'minisearch') {
-  console.log('\n## compiled (format version 2)')
+  console.log('\n## compiled (format version 3)')
   const before = heapMiB()
   let t = performance.now()
   const index = await loadSearchIndex(fileSource(dir))
   const loadMs = performance.now() - t
   const afterLoad = heapMiB() - before
   // Warm: one pass over the mixed workload (JIT, chunk and fragment caches).
-  for (const { q, topics } of mixed) await search(index, { q, topics, limit: 10, offset: 0 })
+  for (const query of mixed) await search(index, { ...query, limit: 10, offset: 0 })
   const afterQueries = heapMiB() - before
   console.log(`load ${loadMs.toFixed(1)} ms; retained heap after load ${afterLoad.toFixed(1)} MiB, after ${mixed.length} mixed queries ${afterQueries.toFixed(1)} MiB (${JSON.stringify(index.cacheStats())})`)
-  console.log('type\tp50 ms\tp99 ms\tmax ms\t(engine only: plan+execute+rank; full: + facets, fragments, snippets)')
+  console.log('type\tp50 ms\tp99 ms\tmax ms\t(engine only: parse+plan+execute+filter+rank top 10; full: + facets, fragments, snippets)')
   for (const [type, list] of Object.entries(workload)) {
     const engineTimes: number[] = []
     const fullTimes: number[] = []
-    for (const { q, topics } of list) {
+    for (const query of list) {
       const engine = index.engine
+      let best = Infinity
+      for (let r = 0; r < repeat; r++) {
       t = performance.now()
-      const plan = engine.plan(q, { boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance, combineWith: 'AND' })
+      // What src/search does before facets and fragments (chunks are cached after the warm-up pass).
+      const plan = engine.planInput(analyzeTree(parseQuery(query.q)).input, { ...QUERY_OPTIONS, combineWith: 'AND' })
       if (plan.terms.length) {
+        await engine.load(plan)
         let matches = engine.execute(plan)
         if (matches.count === 0) matches = engine.execute({ ...plan, and: false })
-        engine.rank(matches, 10)
+        let ranking = matches
+        if (query.recency) ranking = withRecency(index, matches, query.recency).ranking
+        let keep: ((doc: number) => boolean) | undefined
+        if (query.from !== undefined) {
+          const [lo, hi] = engine.docs.dateRange(query.from, query.to ?? Infinity)
+          keep = (doc) => doc >= lo && doc < hi
+        }
+        engine.rank(ranking, 10, keep, query.sort === 'date' ? 'date' : 'score')
       }
-      engineTimes.push(performance.now() - t)
+      best = Math.min(best, performance.now() - t)
+      }
+      engineTimes.push(best)
       t = performance.now()
-      await search(index, { q, topics, limit: 10, offset: 0 })
+      await search(index, { ...query, limit: 10, offset: 0 })
       fullTimes.push(performance.now() - t)
     }
     console.log(`${type}\tengine ${percentile(engineTimes, 50).toFixed(3)}/${percentile(engineTimes, 99).toFixed(3)}/${Math.max(...engineTimes).toFixed(2)}\tfull ${percentile(fullTimes, 50).toFixed(3)}/${percentile(fullTimes, 99).toFixed(3)}/${Math.max(...fullTimes).toFixed(2)}`)
@@ -170,7 +217,7 @@ if (only !== 'compiled') {
     for (const { q } of list) {
       if (!q) continue
       t = performance.now()
-      const run = (combineWith: 'AND' | 'OR') => ms.search(q, { combineWith, boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance })
+      const run = (combineWith: 'AND' | 'OR') => ms.search(q, { combineWith, boost: FIELD_BOOSTS, prefix: QUERY_OPTIONS.prefix as never, fuzzy: QUERY_OPTIONS.fuzzy as never })
       if (run('AND').length === 0) run('OR')
       times.push(performance.now() - t)
     }
