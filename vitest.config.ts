@@ -16,7 +16,13 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // A tiny limiter for the rate-limit test; the Worker's own RATE_LIMITER stays as wrangler.toml says.
+            miniflare: { ratelimits: { TEST_RATE_LIMITER: { simple: { limit: 3, period: 60 } } } },
+          }),
+        ],
         // The first request of each file loads the index; give it room on a busy 2-core machine.
         test: { name: 'worker', include: ['tests/worker/**/*.test.ts'], testTimeout: 30_000 },
       },

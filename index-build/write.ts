@@ -26,6 +26,7 @@
  * await writeArtefacts('generated/assets', artefacts.files)
  * ```
  */
+import { suggestArtefacts } from './suggest'
 import { createHash } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
@@ -117,7 +118,10 @@ export function makeArtefacts(
     files.push({ name: prefix + FILES.manifest, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) })
     return manifest
   }
-  const manifest = pack('', compileIndex(json, articles, topicCounts), articles.length)
+  const compiled = compileIndex(json, articles, topicCounts)
+  // The suggest lexicon (surface forms, titles) is part of the index version, so ETags change with it.
+  compiled.files.push(...suggestArtefacts(articles))
+  const manifest = pack('', compiled, articles.length)
   const shards = options.shards ?? 0
   for (let i = 0; i < shards; i++) {
     const docBase = Math.floor((articles.length * i) / shards)

@@ -27,8 +27,11 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { cors } from 'hono/cors'
+import { secureHeaders } from 'hono/secure-headers'
 import { errorBody, excerpt } from './http/errors'
 import { versionedCache } from './http/cache'
+import { edgeCache } from './http/edge-cache'
+import { rateLimit } from './http/rate-limit'
 import { NO_PARAMS, SEARCH_PARAMS, validateQuery, ALLOWED } from './params'
 import { resolveTopic, topicName, type SearchIndex } from './search-index'
 import { search } from './search'
@@ -37,7 +40,7 @@ import { registerApiDocs } from './openapi/routes'
 import type { StoredArticle } from './index-format'
 import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS, validateRouteQuery } from './params/suggest'
 import { assetSource } from './search-index'
-import { loadLexicon, suggest } from './suggest'
+import { DID_YOU_MEAN_BELOW, didYouMean, loadLexicon, suggest } from './suggest'
 import { related } from './related'
 
 export interface Bindings {
@@ -45,6 +48,8 @@ export interface Bindings {
   ALLOWED_ORIGINS?: string
   /** The static assets that hold the index artefacts. */
   ASSETS: Fetcher
+  /** Optional per-client rate limit (`[[ratelimits]]` in wrangler.toml); absent: no limit. */
+  RATE_LIMITER?: RateLimit
 }
 
 type AppEnv = { Bindings: Bindings; Variables: { index: SearchIndex } }
@@ -52,6 +57,10 @@ type AppEnv = { Bindings: Bindings; Variables: { index: SearchIndex } }
 export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
   const app = new Hono<AppEnv>()
 
+  // Security headers on every answer. Cross-Origin-Resource-Policy is
+  // cross-origin because other sites load /widget.js and call the API; pages
+  // set their own Content-Security-Policy (src/site, src/openapi).
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin', crossOriginOpenerPolicy: 'same-origin', referrerPolicy: 'strict-origin-when-cross-origin' }))
   app.use(
     '*',
     cors({
@@ -72,8 +81,12 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     await next()
   })
   const cached = versionedCache({ version: (c) => c.get('index').manifest.indexVersion })
+  const edgeCached = edgeCache({ version: (c) => c.get('index').manifest.indexVersion })
+  for (const path of ['/search', '/suggest', '/topics', '/articles/*']) {
+    app.use(path, rateLimit({ binding: (c) => c.env?.RATE_LIMITER, retryAfterSeconds: 60 }))
+  }
 
-  app.get('/search', withIndex, cached, validateQuery(SEARCH_PARAMS), async (c) => {
+  app.get('/search', withIndex, cached, edgeCached, validateQuery(SEARCH_PARAMS), async (c) => {
     const params = c.req.valid('query')
     const index = c.get('index')
     const slugs: string[] = []
@@ -88,7 +101,13 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
       slugs.push(slug)
     }
     const { q, limit, offset, sort, from, to, recency } = params
-    return c.json(await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency }))
+    const answer = await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency })
+    // Few or relaxed results: offer a corrected query built from the index vocabulary.
+    if (q.trim() !== '' && (answer.total < DID_YOU_MEAN_BELOW || answer.relaxed)) {
+      const suggestion = didYouMean(index, q, await loadLexicon(index, assetSource(c.env.ASSETS)), answer)
+      if (suggestion !== undefined) return c.json({ ...answer, didYouMean: suggestion })
+    }
+    return c.json(answer)
   })
 
   app.get('/topics', withIndex, cached, validateQuery(NO_PARAMS), (c) => {

@@ -35,6 +35,8 @@ export const SEARCH_RESPONSE = z.object({
   relaxed: z.boolean(),
   /** What the query parser could not read as syntax, and what it did instead; empty when none. */
   notices: z.array(z.string()),
+  /** A corrected query from the index vocabulary, when the query found few articles or had to be relaxed. */
+  didYouMean: z.string().optional(),
   hits: z.array(HIT),
   facets: z.object({ topics: z.array(TOPIC_COUNT) }),
 })
@@ -69,4 +71,15 @@ export const ERROR_RESPONSE = z.object({
     parameter: z.string().optional(),
     allowed: z.string().optional(),
   }),
+})
+
+export const SUGGEST_RESPONSE = z.object({
+  query: z.string(),
+  suggestions: z.array(z.object({ text: z.string(), kind: z.enum(['query', 'title']), id: z.string().optional() })),
+})
+
+export const RELATED_RESPONSE = z.object({
+  id: z.string(),
+  hits: z.array(HIT.partial({ snippet: true })),
+  terms: z.array(z.string()),
 })

@@ -15,8 +15,9 @@
  * ```
  */
 import { z } from 'zod'
-import { ARTICLE_RESPONSE, ERROR_RESPONSE, HEALTH_RESPONSE, SEARCH_RESPONSE, TOPICS_RESPONSE } from '../api-schema'
-import { NO_PARAMS, SEARCH_LIMITS, SEARCH_PARAMS, allowedFor } from '../params'
+import { ARTICLE_RESPONSE, ERROR_RESPONSE, HEALTH_RESPONSE, RELATED_RESPONSE, SEARCH_RESPONSE, SUGGEST_RESPONSE, TOPICS_RESPONSE } from '../api-schema'
+import { ALLOWED, NO_PARAMS, SEARCH_LIMITS, SEARCH_PARAMS } from '../params'
+import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS } from '../params/suggest'
 
 type QuerySchema = z.ZodObject<z.ZodRawShape>
 
@@ -27,6 +28,8 @@ export interface Operation {
   summary: string
   description?: string
   query?: QuerySchema
+  /** What each query parameter allows, in words: the same text a 400 gives. */
+  allowed?: Record<string, string>
   pathParameters?: { name: string; description: string }[]
   /** JSON answer of a 200, or the media type of a non-JSON answer. */
   response: z.ZodType | { mediaType: string; description: string }
@@ -44,10 +47,30 @@ export const OPERATIONS: Operation[] = [
       'Every word must match (AND), relaxed to any word when none does. The topic filter applies before paging; ' +
       'topic facets are disjunctive. An empty q lists articles newest first.',
     query: SEARCH_PARAMS as unknown as QuerySchema,
+    allowed: ALLOWED,
     response: SEARCH_RESPONSE,
-    errors: [400, 503],
+    errors: [400, 429, 503],
   },
-  { method: 'get', path: '/topics', summary: 'Every topic with its article count', query: NO_PARAMS, response: TOPICS_RESPONSE, errors: [400, 503] },
+  {
+    method: 'get',
+    path: '/suggest',
+    summary: 'As-you-type completions from the index terms and titles',
+    query: SUGGEST_PARAMS as unknown as QuerySchema,
+    allowed: SUGGEST_ALLOWED,
+    response: SUGGEST_RESPONSE,
+    errors: [400, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/articles/{id}/related',
+    summary: "More like this: the article's most distinctive terms, same topics boosted",
+    query: RELATED_PARAMS as unknown as QuerySchema,
+    allowed: RELATED_ALLOWED,
+    pathParameters: [{ name: 'id', description: 'an article id, as in a search hit' }],
+    response: RELATED_RESPONSE,
+    errors: [400, 404, 429, 503],
+  },
+  { method: 'get', path: '/topics', summary: 'Every topic with its article count', query: NO_PARAMS, response: TOPICS_RESPONSE, errors: [400, 429, 503] },
   {
     method: 'get',
     path: '/articles/{id}',
@@ -55,7 +78,7 @@ export const OPERATIONS: Operation[] = [
     query: NO_PARAMS,
     pathParameters: [{ name: 'id', description: 'an article id, as in a search hit' }],
     response: ARTICLE_RESPONSE,
-    errors: [400, 404, 503],
+    errors: [400, 404, 429, 503],
   },
   { method: 'get', path: '/health', summary: 'Status, index version, article count and build time', query: NO_PARAMS, response: HEALTH_RESPONSE, errors: [400, 503] },
   { method: 'get', path: '/', summary: 'The demo page: the search box over this API', response: { mediaType: 'text/html', description: 'the demo page' }, errors: [] },
@@ -72,7 +95,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest
 }
 
-function queryParameters(schema: QuerySchema): Record<string, unknown>[] {
+function queryParameters(schema: QuerySchema, allowed: Record<string, string>): Record<string, unknown>[] {
   return Object.entries(schema.shape).map(([name, field]) => {
     const inputSchema = jsonSchema(field as z.ZodType, 'input')
     const repeatable = name === 'topic'
@@ -80,7 +103,7 @@ function queryParameters(schema: QuerySchema): Record<string, unknown>[] {
       name,
       in: 'query',
       required: !(field as z.ZodType).safeParse(undefined).success,
-      description: allowedFor(name) ?? name,
+      description: Object.hasOwn(allowed, name) ? allowed[name] : name,
       schema: inputSchema,
       ...(repeatable ? { style: 'form', explode: true } : {}),
     }
@@ -90,7 +113,7 @@ function queryParameters(schema: QuerySchema): Record<string, unknown>[] {
 function operationObject(operation: Operation): Record<string, unknown> {
   const parameters = [
     ...(operation.pathParameters ?? []).map(({ name, description }) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
-    ...(operation.query ? queryParameters(operation.query) : []),
+    ...(operation.query ? queryParameters(operation.query, operation.allowed ?? {}) : []),
   ]
   const ok =
     operation.response instanceof z.ZodType
@@ -113,6 +136,7 @@ function operationObject(operation: Operation): Record<string, unknown> {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'A bad, repeated or unknown query parameter; the body names it and says what is allowed',
   404: 'No such article',
+  429: 'Too many requests from this client; Retry-After says when to come back',
   503: 'The index could not be loaded',
 }
 

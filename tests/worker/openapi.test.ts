@@ -41,6 +41,8 @@ describe('the OpenAPI document', () => {
       '/topics': '/topics',
       '/articles/{id}': '/articles/putin-meets-syria-on-defense-industry',
       '/health': '/health',
+      '/suggest': '/suggest?q=oil+pri',
+      '/articles/{id}/related': '/articles/1306/related',
     }
     for (const operation of OPERATIONS.filter((o) => o.response instanceof z.ZodType)) {
       const sample = samples[operation.path]

@@ -1,0 +1,73 @@
+/**
+ * The Workers Cache API in front of `/search`: an answer computed once at a
+ * Cloudflare location is served from that location's cache until it expires.
+ *
+ * - The cache key is the request URL under a path named by the index version,
+ *   so a new build (a new version) never serves an answer of the old index.
+ * - Only 200s are stored, with the `Cache-Control` the route set.
+ * - `X-Cache: HIT | MISS` says which happened.
+ * - The Cache API does nothing on `*.workers.dev` hostnames (puts are ignored
+ *   and matches miss); it works on a custom domain or route. Locally, workerd
+ *   and the vitest pool implement it.
+ *
+ * @example
+ * ```ts
+ * app.get('/search', edgeCache({ version: (c) => c.get('index').manifest.indexVersion }), handler)
+ * ```
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+
+export interface EdgeCacheOptions {
+  /** The index version that answers this request. */
+  version: (c: Context<any>) => string
+  /** The cache to use. Default: `caches.default`. */
+  cache?: () => Cache
+  /** Seconds an answer stays in a location's cache. Default: 300 (as `s-maxage`). */
+  ttlSeconds?: number
+}
+
+/** The cache key of a request for a given index version. */
+export function cacheKey(url: string, version: string): string {
+  const { pathname, search } = new URL(url)
+  return `https://edge-cache.invalid/${encodeURIComponent(version)}${pathname}${search}`
+}
+
+/**
+ * CORS headers depend on the requesting origin, not on the answer: they are
+ * left out of the stored copy, and the CORS middleware sets them afresh on
+ * every hit, so one origin's allowance is never replayed to another.
+ */
+function withoutPerRequestHeaders(response: Response, ttlSeconds: number): Response {
+  const stored = new Response(response.body, response)
+  for (const name of [...stored.headers.keys()]) {
+    if (name.startsWith('access-control-') || name === 'vary') stored.headers.delete(name)
+  }
+  // How long this location keeps it; the client-facing Cache-Control is set by the outer middleware on every answer.
+  stored.headers.set('Cache-Control', `public, max-age=${ttlSeconds}`)
+  return stored
+}
+
+export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
+  const open = options.cache ?? (() => caches.default)
+  return async (c, next) => {
+    if (c.req.method !== 'GET') return next()
+    const cache = open()
+    const key = cacheKey(c.req.url, options.version(c))
+    const hit = await cache.match(key)
+    if (hit) {
+      c.res = new Response(hit.body, hit)
+      c.res.headers.set('X-Cache', 'HIT')
+      return
+    }
+    await next()
+    if (c.res.status !== 200) return
+    c.res.headers.set('X-Cache', 'MISS')
+    const stored = cache.put(key, withoutPerRequestHeaders(c.res.clone(), options.ttlSeconds ?? 300))
+    try {
+      c.executionCtx.waitUntil(stored)
+    } catch {
+      // No execution context (a direct app.request in tests): finish the put before answering.
+      await stored
+    }
+  }
+}
