@@ -40,7 +40,7 @@ import { registerApiDocs } from './openapi/routes'
 import type { StoredArticle } from './index-format'
 import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS, validateRouteQuery } from './params/suggest'
 import { assetSource } from './search-index'
-import { DID_YOU_MEAN_BELOW, didYouMean, loadLexicon, suggest } from './suggest'
+import { didYouMean, loadLexicon, suggest } from './suggest'
 import { related } from './related'
 
 export interface Bindings {
@@ -102,8 +102,9 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     }
     const { q, limit, offset, sort, from, to, recency } = params
     const answer = await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency })
-    // Few or relaxed results: offer a corrected query built from the index vocabulary.
-    if (q.trim() !== '' && (answer.total < DID_YOU_MEAN_BELOW || answer.relaxed)) {
+    // Nothing found: offer a corrected query built from the index vocabulary. Only then: with
+    // even one hit, a rare real word ("putin", in one article) would be "corrected" to a common one.
+    if (q.trim() !== '' && answer.total === 0) {
       const suggestion = didYouMean(index, q, await loadLexicon(index, assetSource(c.env.ASSETS)), answer)
       if (suggestion !== undefined) return c.json({ ...answer, didYouMean: suggestion })
     }

@@ -35,7 +35,7 @@ export const SEARCH_RESPONSE = z.object({
   relaxed: z.boolean(),
   /** What the query parser could not read as syntax, and what it did instead; empty when none. */
   notices: z.array(z.string()),
-  /** A corrected query from the index vocabulary, when the query found few articles or had to be relaxed. */
+  /** A corrected query from the index vocabulary, when the query found nothing. */
   didYouMean: z.string().optional(),
   hits: z.array(HIT),
   facets: z.object({ topics: z.array(TOPIC_COUNT) }),
