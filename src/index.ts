@@ -12,15 +12,20 @@
 import { createApp, type Bindings } from './app'
 import { assetSource, loadSearchIndex, type SearchIndex } from './search-index'
 
-let loading: Promise<SearchIndex> | undefined
+let loaded: SearchIndex | undefined
 
-/** The bundled index, loaded once per isolate; a failed load is retried by the next request. */
-export function bundledIndex(env: Bindings): Promise<SearchIndex> {
-  loading ??= loadSearchIndex(assetSource(env.ASSETS)).catch((error: unknown) => {
-    loading = undefined
-    throw error
-  })
-  return loading
+/**
+ * The bundled index, kept for the life of the isolate once loaded; a failed
+ * load is retried by the next request. Only the loaded index is shared, never
+ * a load in flight: workerd cancels a request that awaits I/O started by
+ * another request, so requests that arrive while the index is cold each load
+ * it, and the first to finish is kept.
+ */
+export async function bundledIndex(env: Bindings): Promise<SearchIndex> {
+  if (loaded) return loaded
+  const index = await loadSearchIndex(assetSource(env.ASSETS))
+  loaded ??= index
+  return loaded
 }
 
 export default createApp(bundledIndex)

@@ -1,7 +1,12 @@
 /**
  * A small least-recently-used cache of loaded values, bounded by a total
- * weight (bytes, or a count), that also shares in-flight loads: two requests
- * that need the same fragment or chunk at once fetch it once.
+ * weight (bytes, or a count).
+ *
+ * It caches values, never in-flight loads: in workerd a request that awaits a
+ * fetch started by another request can be cancelled as hung when that other
+ * request ends (the load test saw 500s "your Worker's code had hung"). Two
+ * cold requests for the same chunk therefore both fetch it; the second result
+ * replaces the first.
  *
  * @example
  * ```ts
@@ -11,7 +16,6 @@
  */
 export class LruCache<K, V> {
   private readonly values = new Map<K, V>()
-  private readonly pending = new Map<K, Promise<V>>()
   private total = 0
 
   constructor(
@@ -32,22 +36,9 @@ export class LruCache<K, V> {
   async get(key: K, load: () => Promise<V>): Promise<V> {
     const cached = this.peek(key)
     if (cached !== undefined) return cached
-    let promise = this.pending.get(key)
-    if (!promise) {
-      promise = load().then(
-        (value) => {
-          this.pending.delete(key)
-          this.set(key, value)
-          return value
-        },
-        (error: unknown) => {
-          this.pending.delete(key)
-          throw error
-        },
-      )
-      this.pending.set(key, promise)
-    }
-    return promise
+    const value = await load()
+    this.set(key, value)
+    return value
   }
 
   set(key: K, value: V): void {

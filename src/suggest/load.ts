@@ -12,14 +12,16 @@
 import type { ArtefactSource, SearchIndex } from '../search-index'
 import { EMPTY_LEXICON, LEXICON_FILE, Lexicon, type LexiconData } from './lexicon'
 
-const loaded = new WeakMap<SearchIndex, Promise<Lexicon>>()
+// Only loaded lexicons are shared between requests, never a load in flight:
+// workerd cancels a request that awaits I/O another request started.
 const ready = new WeakMap<SearchIndex, Lexicon>()
 
 /** The lexicon of `index`, read from `source` on first use; {@link EMPTY_LEXICON} if it is missing or does not match. */
-export function loadLexicon(index: SearchIndex, source: ArtefactSource): Promise<Lexicon> {
-  let promise = loaded.get(index)
-  if (!promise) {
-    promise = source
+export async function loadLexicon(index: SearchIndex, source: ArtefactSource): Promise<Lexicon> {
+  const done = ready.get(index)
+  if (done) return done
+  {
+    const promise = source
       .json<LexiconData>(LEXICON_FILE)
       .then((data) => {
         const lexicon = new Lexicon(data)
@@ -36,9 +38,8 @@ export function loadLexicon(index: SearchIndex, source: ArtefactSource): Promise
         ready.set(index, lexicon)
         return lexicon
       })
-    loaded.set(index, promise)
+    return promise
   }
-  return promise
 }
 
 /** The lexicon of `index` if {@link loadLexicon} has finished, else {@link EMPTY_LEXICON}. */

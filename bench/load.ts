@@ -1,0 +1,133 @@
+/**
+ * `npm run load`: a load test of the real Worker under `wrangler dev` on
+ * loopback, with a realistic query mix drawn from the corpus vocabulary with
+ * a fixed seed (the benchmark's eight query types, in turn).
+ *
+ * - Default: 60 s at 32 connections. Prints throughput, p50, p99, p99.9,
+ *   errors, timeouts and status classes; exits 1 on any error, timeout or 5xx.
+ * - `--soak`: 10 minutes in rounds of 30 s, reading the resident memory of the
+ *   workerd processes after each round; exits 1 if it grows by more than 20%
+ *   from the first round to the last.
+ *
+ * Only loopback is targeted. Run `npm run build` first (the bundled data).
+ * The rate limiter of wrangler.toml is left out of the served config: one
+ * client address would otherwise be throttled after 300 requests.
+ *
+ * @example
+ * ```sh
+ * npm run load                       # 60 s, 32 connections
+ * npm run load -- --soak             # 10 min, memory checked every 30 s
+ * npm run load -- --seconds 10 --connections 8
+ * ```
+ */
+import autocannon from 'autocannon'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startWranglerDev } from '../tests/e2e/wrangler-dev'
+import { readCorpus } from './lib/corpus'
+import { QUERY_TYPES, QueryGenerator, queryPath } from './lib/queries'
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    connections: { type: 'string', default: '32' },
+    soak: { type: 'boolean', default: false },
+    corpus: { type: 'string', default: 'data/reuters-21578/articles.jsonl' },
+  },
+})
+
+/** Resident memory (KiB) of the workerd processes of a process group. */
+function workerdRssKiB(processGroup: number): number {
+  let total = 0
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (comm !== 'workerd' || Number(fields[2]) !== processGroup) continue
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+    } catch {
+      continue
+    }
+  }
+  return total
+}
+
+/**
+ * wrangler.toml without its [[ratelimits]] block: a load test from one
+ * address would otherwise measure the limiter's 429s, not the search.
+ */
+function configWithoutRateLimit(): string {
+  const root = process.cwd()
+  const toml = readFileSync('wrangler.toml', 'utf8')
+    .replace(/\[\[ratelimits\]\][\s\S]*?(?=\n\[|$)/, '')
+    .replace('main = "src/index.ts"', `main = ${JSON.stringify(join(root, 'src/index.ts'))}`)
+    .replace('directory = "./generated/assets"', `directory = ${JSON.stringify(join(root, 'generated/assets'))}`)
+  if (/ratelimits/.test(toml.replace(/^#.*$/gm, ''))) throw new Error('could not remove [[ratelimits]] from wrangler.toml')
+  const dir = mkdtempSync(join(tmpdir(), 'load-wrangler-'))
+  writeFileSync(join(dir, 'wrangler.toml'), toml)
+  return join(dir, 'wrangler.toml')
+}
+
+async function run(url: string, paths: string[], seconds: number, connections: number) {
+  let i = 0
+  const samples: string[] = []
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request: any) => ({ ...request, path: paths[i++ % paths.length] }),
+        onResponse: (status: number, body: string) => {
+          if (status >= 400 && samples.length < 3) samples.push(`${status} ${body.slice(0, 200)}`)
+        },
+      },
+    ],
+  } as any)
+  if (samples.length > 0) console.log(`first non-2xx answers:\n  ${samples.join('\n  ')}`)
+  return result as any
+}
+
+async function main() {
+  if (!existsSync('generated/assets/manifest.json')) throw new Error('no index: run npm run build first')
+  const corpus = await readCorpus([values.corpus!])
+  const generator = new QueryGenerator(corpus)
+  const paths = Array.from({ length: 4000 }, (_, i) => queryPath(generator.next(QUERY_TYPES[i % QUERY_TYPES.length]!)))
+  const server = await startWranglerDev({ config: configWithoutRateLimit() })
+  const group = server.process.pid!
+  try {
+    await fetch(`${server.url}/search?q=warm`) // the first request loads the index
+    const connections = Number(values.connections)
+    const rounds = values.soak ? 20 : 1
+    const seconds = values.soak ? 30 : Number(values.seconds)
+    const memory: number[] = []
+    let failed = false
+    console.log(`load: ${rounds} × ${seconds} s at ${connections} connections, ${paths.length} queries (seed 20261126) from ${values.corpus}, against ${server.url}`)
+    console.log('round | req/s | p50 ms | p99 ms | p99.9 ms | max ms | requests | errors | timeouts | 2xx | 4xx | 5xx | workerd RSS MiB')
+    for (let round = 1; round <= rounds; round++) {
+      const r = await run(server.url, paths, seconds, connections)
+      const rss = workerdRssKiB(group) / 1024
+      memory.push(rss)
+      console.log(
+        [round, r.requests.average, r.latency.p50, r.latency.p99, r.latency.p99_9, r.latency.max, r.requests.total, r.errors, r.timeouts, r['2xx'], r['4xx'], r['5xx'], rss.toFixed(1)].join(' | '),
+      )
+      if (r.errors > 0 || r.timeouts > 0 || r['5xx'] > 0) failed = true
+    }
+    if (values.soak) {
+      const growth = memory.at(-1)! / memory[0]!
+      console.log(`memory: ${memory[0]!.toFixed(1)} MiB after round 1, ${memory.at(-1)!.toFixed(1)} MiB after round ${rounds} (×${growth.toFixed(2)}; limit ×1.20)`)
+      if (growth > 1.2) failed = true
+    }
+    console.log(failed ? 'FAIL: errors, timeouts, 5xx or memory growth' : 'OK: no errors, no timeouts, no 5xx')
+    process.exitCode = failed ? 1 : 0
+  } finally {
+    await server.stop()
+  }
+}
+
+await main()
