@@ -47,16 +47,20 @@ export const ALLOWED: Record<string, string> = {
   recency: `a half-life in days: a number greater than 0 and at most ${SEARCH_LIMITS.maxRecencyDays}`,
 }
 
-const single = (name: string) =>
+/** A parameter that may appear once. Shared by every route's schema. */
+export const single = (name: string) =>
   z.string({ error: (issue) => (Array.isArray(issue.input) ? `${name} may be given only once` : undefined) })
 
-const integer = (name: string, min: number, max: number, fallback: number) =>
+/** An optional whole-number parameter in [min, max], `fallback` when absent; `allowed` is the error text. */
+export const integerParam = (name: string, allowed: string, min: number, max: number, fallback: number) =>
   single(name)
-    .regex(/^\d+$/, { error: `${name} must be ${allowedFor(name)}` })
+    .regex(/^\d+$/, { error: `${name} must be ${allowed}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: `${name} must be ${allowedFor(name)}` }).max(max, { error: `${name} must be ${allowedFor(name)}` }))
+    .pipe(z.number().int().min(min, { error: `${name} must be ${allowed}` }).max(max, { error: `${name} must be ${allowed}` }))
     .optional()
     .transform((value) => value ?? fallback)
+
+const integer = (name: string, min: number, max: number, fallback: number) => integerParam(name, allowedFor(name) ?? name, min, max, fallback)
 
 const ISO_PARAM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/
 

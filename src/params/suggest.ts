@@ -14,7 +14,7 @@ import { z } from 'zod'
 import { zValidator } from '@hono/zod-validator'
 import { analyze } from '../analyzer'
 import { errorBody, excerpt } from '../http/errors'
-import { SEARCH_LIMITS } from '.'
+import { SEARCH_LIMITS, integerParam, single } from '.'
 
 export const SUGGEST_LIMITS = {
   /** Longest `q`, as /search. */
@@ -39,16 +39,7 @@ export const RELATED_ALLOWED: Record<string, string> = {
   limit: `an integer from 1 to ${SUGGEST_LIMITS.maxRelated}`,
 }
 
-const single = (name: string) =>
-  z.string({ error: (issue) => (Array.isArray(issue.input) ? `${name} may be given only once` : undefined) })
-
-const integer = (name: string, allowed: string, min: number, max: number, fallback: number) =>
-  single(name)
-    .regex(/^\d+$/, { error: `${name} must be ${allowed}` })
-    .transform(Number)
-    .pipe(z.number().int().min(min, { error: `${name} must be ${allowed}` }).max(max, { error: `${name} must be ${allowed}` }))
-    .optional()
-    .transform((value) => value ?? fallback)
+const integer = integerParam
 
 const unknown = (allowed: Record<string, string>) => ({
   error: (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? `unknown parameter; allowed: ${Object.keys(allowed).join(', ')}` : undefined),
