@@ -34,9 +34,8 @@
 import { processTerm, tokenize } from '../analyzer'
 import type { Engine, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, type StoredArticle } from '../index-format'
-import { passage } from '../snippet'
-import { topicName, type SearchIndex } from '../search-index'
-import type { Hit } from '../search'
+import type { SearchIndex } from '../search-index'
+import { toHit, type Hit } from '../search'
 import type { Lexicon } from '../suggest/lexicon'
 
 /** Distinctive terms run as the query. */
@@ -151,18 +150,3 @@ function sameText(article: Pick<StoredArticle, 'title' | 'body'>): string {
   return `${article.title}\u0000${article.body}`.replace(/\s+/g, ' ').trim().toLowerCase()
 }
 
-function toHit(index: SearchIndex, article: StoredArticle, score: number, terms: ReadonlySet<string>): Hit {
-  const fields = [article.body, article.summary].filter((field) => field.length > 0)
-  const passages = fields.map((field) => passage(field, terms))
-  return {
-    id: article.id,
-    title: article.title,
-    summary: article.summary,
-    date: article.date,
-    source: article.source,
-    url: article.url,
-    topics: article.topics.map((slug) => topicName(index, slug)),
-    score,
-    snippet: (passages.find((candidate) => candidate.matches > 0) ?? passages[0])?.html ?? '',
-  }
-}

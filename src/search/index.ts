@@ -302,7 +302,8 @@ function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount
   return facets.sort((a, b) => b.count - a.count || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
 }
 
-function toHit(index: SearchIndex, article: StoredArticle, score: number, terms: ReadonlySet<string>): Hit {
+/** A stored article as a hit: display topic names, and the snippet around `terms`. Shared with /related. */
+export function toHit(index: SearchIndex, article: StoredArticle, score: number, terms: ReadonlySet<string>): Hit {
   return {
     id: article.id,
     title: article.title,
