@@ -21,13 +21,14 @@
  * ```
  */
 import autocannon from 'autocannon'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startWranglerDev } from '../tests/e2e/wrangler-dev'
 import { readCorpus } from './lib/corpus'
 import { QUERY_TYPES, QueryGenerator, queryPath } from './lib/queries'
+import { tempConfig } from './lib/wrangler'
 
 const { values } = parseArgs({
   options: {
@@ -56,22 +57,6 @@ function workerdRssKiB(processGroup: number): number {
   return total
 }
 
-/**
- * wrangler.toml without its [[ratelimits]] block: a load test from one
- * address would otherwise measure the limiter's 429s, not the search.
- */
-function configWithoutRateLimit(): string {
-  const root = process.cwd()
-  const toml = readFileSync('wrangler.toml', 'utf8')
-    .replace(/\[\[ratelimits\]\][\s\S]*?(?=\n\[|$)/, '')
-    .replace('main = "src/index.ts"', `main = ${JSON.stringify(join(root, 'src/index.ts'))}`)
-    .replace('directory = "./generated/assets"', `directory = ${JSON.stringify(join(root, 'generated/assets'))}`)
-  if (/ratelimits/.test(toml.replace(/^#.*$/gm, ''))) throw new Error('could not remove [[ratelimits]] from wrangler.toml')
-  const dir = mkdtempSync(join(tmpdir(), 'load-wrangler-'))
-  writeFileSync(join(dir, 'wrangler.toml'), toml)
-  return join(dir, 'wrangler.toml')
-}
-
 async function run(url: string, paths: string[], seconds: number, connections: number) {
   let i = 0
   const samples: string[] = []
@@ -98,7 +83,7 @@ async function main() {
   const corpus = await readCorpus([values.corpus!])
   const generator = new QueryGenerator(corpus)
   const paths = Array.from({ length: 4000 }, (_, i) => queryPath(generator.next(QUERY_TYPES[i % QUERY_TYPES.length]!)))
-  const server = await startWranglerDev({ config: configWithoutRateLimit() })
+  const server = await startWranglerDev({ config: tempConfig({ dir: mkdtempSync(join(tmpdir(), 'load-wrangler-')), name: 'load', assets: 'generated/assets' }) })
   const group = server.process.pid!
   try {
     await fetch(`${server.url}/search?q=warm`) // the first request loads the index

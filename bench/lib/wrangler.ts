@@ -23,9 +23,14 @@ const WRANGLER = resolve('node_modules/.bin/wrangler')
  * Writes a copy of wrangler.toml with `main` and `[assets] directory` replaced
  * (both absolute), so the project's own settings (compatibility date, vars,
  * run_worker_first) apply to the run.
+ *
+ * The `[[ratelimits]]` block is dropped: every benchmark request comes from one
+ * loopback address, and `wrangler dev` does enforce the limit, so with it the
+ * figures would measure the limiter's 429s instead of the search.
  */
 export function tempConfig(options: { dir: string; name: string; assets: string; main?: string }): string {
-  let toml = readFileSync('wrangler.toml', 'utf8')
+  let toml = readFileSync('wrangler.toml', 'utf8').replace(/\[\[ratelimits\]\][\s\S]*?(?=\n\[|$)/, '')
+  if (/ratelimits/.test(toml.replace(/^#.*$/gm, ''))) throw new Error('could not remove [[ratelimits]] from wrangler.toml')
   const main = resolve(options.main ?? /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? 'src/index.ts')
   toml = toml.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(main)}`)
   toml = toml.replace(/^name\s*=.*$/m, `name = ${JSON.stringify(options.name)}`)
