@@ -3,6 +3,9 @@
  * `/search` with MiniSearch over a MiniSearch JSON index, with the project's
  * own MiniSearch options, field boosts, prefix rule and typo rule, the same
  * AND→OR relaxation, topic filter (any of the topics) and facet counting.
+ * Of the query language it knows `-word` (MiniSearch's AND_NOT) and
+ * `sort=date`; a `"phrase"` is run as its words, since MiniSearch has no
+ * positions (so the reference does less work than the product there).
  * It serves static assets written by bench/run.ts:
  * - `minisearch.json` — `JSON.stringify(miniSearch)`, document ids are positions in
  * - `articles.json` — `{ articles: [{ id, title, summary, date, topics }] }`
@@ -39,22 +42,30 @@ async function load(env: Env): Promise<Loaded> {
   return { miniSearch: MiniSearch.loadJS(index, MINISEARCH_OPTIONS as any), articles: store.articles }
 }
 
-function search(loaded: Loaded, q: string, topics: string[], limit: number, offset: number) {
+function search(loaded: Loaded, query: string, topics: string[], limit: number, offset: number, sort: string) {
   let matches: { n: number; score: number }[]
   let relaxed = false
+  const words = query.replaceAll('"', ' ').split(/\s+/).filter(Boolean)
+  const excluded = words.filter((w) => w.startsWith('-') && w.length > 1).map((w) => w.slice(1))
+  const q = words.filter((w) => !w.startsWith('-')).join(' ')
   const terms = MINISEARCH_OPTIONS.tokenize!(q, '').flatMap((token) => MINISEARCH_OPTIONS.processTerm!(token, '') || [])
   if (terms.length === 0) {
     // no terms: every article, in stored order (newest first), as the product does
     matches = loaded.articles.map((_, n) => ({ n, score: 0 }))
   } else {
+    const options = { boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance }
     const run = (combineWith: 'AND' | 'OR') =>
-      loaded.miniSearch.search(q, { combineWith, boost: FIELD_BOOSTS, prefix: matchPrefix, fuzzy: typoDistance })
+      excluded.length === 0
+        ? loaded.miniSearch.search(q, { ...options, combineWith })
+        : loaded.miniSearch.search({ combineWith: 'AND_NOT', queries: [{ queries: [q], combineWith }, excluded.join(' ')] } as any, options)
     let results = run('AND')
     if (results.length === 0) {
       relaxed = true
       results = run('OR')
     }
     matches = results.map((r) => ({ n: r.id as number, score: r.score }))
+    // stored order is newest first, so date order is document-number order
+    if (sort === 'date') matches.sort((a, b) => a.n - b.n)
   }
   const filter = topics.length > 0 ? new Set(topics) : null
   const filtered = filter ? matches.filter((m) => loaded.articles[m.n]!.topics.some((t) => filter.has(t))) : matches
@@ -83,7 +94,7 @@ export default {
       const topics = url.searchParams.getAll('topic').map((t) => t.trim().toLowerCase())
       const limit = Number(url.searchParams.get('limit') ?? 10)
       const offset = Number(url.searchParams.get('offset') ?? 0)
-      return Response.json(search(loaded, url.searchParams.get('q') ?? '', topics, limit, offset))
+      return Response.json(search(loaded, url.searchParams.get('q') ?? '', topics, limit, offset, url.searchParams.get('sort') ?? 'relevance'))
     } catch (error) {
       loading = undefined
       return Response.json({ error: String(error) }, { status: 503 })

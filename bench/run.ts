@@ -18,8 +18,8 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readCorpus } from './lib/corpus'
-import { measureDev, type DevFigures } from './lib/measure'
-import { QUERY_TYPES, QueryGenerator } from './lib/queries'
+import { measureDev, type DevFigures, type WorstCaseFigure } from './lib/measure'
+import { QUERY_TYPES, QueryGenerator, worstCaseQueries, type WorstCase } from './lib/queries'
 import { fmtBytes, fmtMs, ratio, table } from './lib/stats'
 import { buildCorpus, configs } from './lib/target'
 import { assetsStats, scriptSize, startupCpu, type AssetsStats, type ScriptSize, type StartupCpu } from './lib/wrangler'
@@ -30,7 +30,7 @@ const USAGE = `usage: npm run bench -- [options]
   --skip-bundled        do not run the bundled data/ (21.6k bundled, real)
   --synthetic N         also run an N-article synthetic corpus (repeatable; needs --from)
   --from PATH           source JSONL for --synthetic (repeatable)
-  --queries N           mixed queries per type over HTTP (default 125: 8 types = 1,000)
+  --queries N           mixed queries per type over HTTP (default 91: 11 types = 1,001)
   --profile-queries N   queries per type inside the CPU profile (default 40)
   --duration S          autocannon seconds (default 10; 0 to skip)
   --connections N       autocannon connections (default 16)
@@ -60,7 +60,7 @@ interface CorpusResult {
 
 const log = (line: string) => console.error(line)
 
-async function measureSide(config: string, assetsDir: string, dir: string, name: string, gen: () => QueryGenerator, options: Options): Promise<Side> {
+async function measureSide(config: string, assetsDir: string, dir: string, name: string, gen: () => QueryGenerator, worst: WorstCase[], options: Options): Promise<Side> {
   const side: Side = { script: null, startup: null, assets: null, dev: null, errors: [] }
   const attempt = async <T>(what: string, f: () => T | Promise<T>): Promise<T | null> => {
     try {
@@ -79,7 +79,7 @@ async function measureSide(config: string, assetsDir: string, dir: string, name:
   const first = g.next('one-word')
   const mixed = g.mixed(options.queries)
   side.dev = await attempt('wrangler dev', () =>
-    measureDev({ config, first, mixed, profilePerType: options.profileQueries, loadSeconds: options.duration, connections: options.connections, log }),
+    measureDev({ config, first, mixed, profilePerType: options.profileQueries, worst, worstRuns: 5, loadSeconds: options.duration, connections: options.connections, log }),
   )
   return side
 }
@@ -123,9 +123,10 @@ async function runCorpus(label: string, paths: string[], options: Options): Prom
     return q.topic === undefined ? q.q : `${q.q} [topic=${q.topic}]`
   })
   const cfg = configs(dir, built, label)
-  result.ours = await measureSide(cfg.ours, built.out, dir, 'ours', gen, options)
+  const worst = worstCaseQueries(corpus)
+  result.ours = await measureSide(cfg.ours, built.out, dir, 'ours', gen, worst, options)
   if (!options.skipReference && cfg.reference && built.referenceAssets) {
-    result.reference = await measureSide(cfg.reference, built.referenceAssets, dir, 'reference', gen, options)
+    result.reference = await measureSide(cfg.reference, built.referenceAssets, dir, 'reference', gen, worst, options)
   }
   return result
 }
@@ -177,7 +178,21 @@ export function formatCorpus(r: CorpusResult): string {
     ...(o.dev?.errors ?? []).slice(0, 5).map((e) => `ours: ${e}`),
     ...(f?.dev?.errors ?? []).slice(0, 5).map((e) => `reference: ${e}`),
   ]
-  return `### ${r.label}\n\n${table(['metric', 'ours', 'reference (MiniSearch)', 'ours/ref'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`
+  return `### ${r.label}\n\n${table(['metric', 'ours', 'reference (MiniSearch)', 'ours/ref'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n${formatWorst(r)}`
+}
+
+/** The hostile requests of worstCaseQueries: isolate CPU of the first run, median of the next 4, and the most of any run. */
+function formatWorst(r: CorpusResult): string {
+  const ours = r.ours.dev?.worst ?? []
+  if (ours.length === 0) return ''
+  const cpu = (w: WorstCaseFigure | undefined) => (w ? `${w.status} · ${fmtMs(w.firstMs)} / ${fmtMs(w.warmMs)} / ${fmtMs(w.maxMs)}` : 'n/a')
+  const rows = ours.map((w) => [w.label, cpu(w), cpu(r.reference?.dev?.worst.find((x) => x.path === w.path)), ratio(w.maxMs, r.reference?.dev?.worst.find((x) => x.path === w.path)?.maxMs)])
+  const worst = ours.reduce((a, b) => (b.maxMs > a.maxMs ? b : a))
+  return (
+    `\n#### ${r.label}: worst-case requests (isolate CPU ms: status · first run / median of next 4 / max)\n\n` +
+    `${table(['request', 'ours', 'reference (MiniSearch)', 'max ours/ref'], rows)}\n\n` +
+    `- worst found: ${worst.label}, ${fmtMs(worst.maxMs)} ms CPU (limit 10 ms): \`${worst.path}\`\n`
+  )
 }
 
 async function main() {
@@ -187,7 +202,7 @@ async function main() {
       'skip-bundled': { type: 'boolean', default: false },
       synthetic: { type: 'string', multiple: true },
       from: { type: 'string', multiple: true },
-      queries: { type: 'string', default: '125' },
+      queries: { type: 'string', default: '91' },
       'profile-queries': { type: 'string', default: '40' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '16' },

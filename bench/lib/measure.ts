@@ -3,7 +3,7 @@
  */
 import autocannon from 'autocannon'
 import { Inspector, profileSamples, type CpuProfile } from './inspector'
-import { QUERY_TYPES, queryPath, type Query, type QueryType } from './queries'
+import { QUERY_TYPES, queryPath, type Query, type QueryType, type WorstCase } from './queries'
 import { percentile } from './stats'
 import { startDev, workerdCpuMs, type DevServer } from './wrangler'
 
@@ -46,6 +46,7 @@ export interface DevFigures {
   /** Mean workerd CPU (user+system, /proc) per request of each type, without the profiler. */
   processCpuMean: Partial<Record<QueryType, number>>
   load: LoadFigure | null
+  worst: WorstCaseFigure[]
   errors: string[]
 }
 
@@ -73,8 +74,17 @@ async function retainedHeap(inspector: Inspector | undefined, server: DevServer)
     }
     if (!done) return { usedBytes: null, note: 'HeapProfiler.collectGarbage did not answer' }
     await gc
-    const usage = await inspector.send<{ usedSize: number }>('Runtime.getHeapUsage')
-    return { usedBytes: usage.usedSize, note: 'workerd inspector: HeapProfiler.collectGarbage, then Runtime.getHeapUsage usedSize' }
+    // usedSize alone leaves out ArrayBuffer backing stores, where the typed-array index lives.
+    const usage = await inspector.send<{ usedSize: number; backingStorageSize?: number; embedderHeapUsedSize?: number }>('Runtime.getHeapUsage')
+    const backing = usage.backingStorageSize ?? 0
+    const embedder = usage.embedderHeapUsedSize ?? 0
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`
+    return {
+      usedBytes: usage.usedSize + backing + embedder,
+      note:
+        `workerd inspector: HeapProfiler.collectGarbage, then Runtime.getHeapUsage usedSize ${mb(usage.usedSize)} + ` +
+        `backingStorageSize (ArrayBuffers) ${usage.backingStorageSize === undefined ? 'n/a' : mb(backing)} + embedderHeapUsedSize ${mb(embedder)}`,
+    }
   } catch (error) {
     return { usedBytes: null, note: `inspector error: ${(error as Error).message}` }
   }
@@ -88,6 +98,9 @@ export interface DevOptions {
   mixed: Query[]
   /** Queries per type for the in-isolate CPU profile; 0 to skip. */
   profilePerType: number
+  /** Hostile requests to profile in the isolate (bench/lib/queries.ts worstCaseQueries), each `worstRuns` times. */
+  worst?: WorstCase[]
+  worstRuns?: number
   /** autocannon duration in seconds; 0 to skip. */
   loadSeconds: number
   connections: number
@@ -108,6 +121,7 @@ export async function measureDev(options: DevOptions): Promise<DevFigures> {
     isolateMethod: 'not measured',
     processCpuMean: {},
     load: null,
+    worst: [],
     errors: [],
   }
   let inspector: Inspector | undefined
@@ -159,13 +173,75 @@ export async function measureDev(options: DevOptions): Promise<DevFigures> {
       }
     }
 
-    // 5. Throughput.
+    // 5. Worst cases, after the mixed queries (so the common chunks are warm, as in a busy isolate).
+    if (inspector && options.worst?.length) {
+      try {
+        figures.worst = await profileWorstCases(inspector, server, options.worst, options.worstRuns ?? 5)
+        for (const w of figures.worst) options.log(`  worst case ${w.status} first ${w.firstMs.toFixed(1)} / warm ${w.warmMs.toFixed(1)} / max ${w.maxMs.toFixed(1)} ms CPU: ${w.label}`)
+      } catch (error) {
+        figures.errors.push(`worst cases: ${(error as Error).message}`)
+      }
+    }
+
+    // 6. Throughput.
     if (options.loadSeconds > 0) figures.load = await load(server, options)
   } finally {
     inspector?.close()
     await server.stop()
   }
   return figures
+}
+
+/**
+ * CPU time per request inside the isolate: a CPU profile (100 µs sampling)
+ * around the requests, sent one at a time; a request's figure is the non-idle
+ * sample time inside its wall-clock window. Profiler.enable and the sampling
+ * interval must be set by the caller.
+ */
+async function profileRequests(inspector: Inspector, server: DevServer, paths: string[]): Promise<{ perRequest: number[]; statuses: number[]; nonIdleUs: number; inWindowsUs: number }> {
+  const windows: [number, number][] = []
+  const statuses: number[] = []
+  await inspector.send('Profiler.start')
+  await sleep(50)
+  for (const path of paths) {
+    const start = Number(process.hrtime.bigint() / 1000n)
+    statuses.push(await get(`${server.url}${path}`))
+    windows.push([start, Number(process.hrtime.bigint() / 1000n)])
+    await sleep(5)
+  }
+  const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop')
+  const samples = profileSamples(profile).filter((s) => !s.idle)
+  const perRequest = windows.map(([a, b]) => {
+    let us = 0
+    for (const s of samples) if (s.time >= a && s.time <= b) us += s.delta
+    return us / 1000
+  })
+  return { perRequest, statuses, nonIdleUs: samples.reduce((a, s) => a + s.delta, 0), inWindowsUs: perRequest.reduce((a, b) => a + b, 0) * 1000 }
+}
+
+export interface WorstCaseFigure {
+  label: string
+  path: string
+  status: number
+  /** CPU of the first run (postings, positions and fragments not yet cached by earlier runs of it). */
+  firstMs: number
+  /** Median CPU of the runs after the first. */
+  warmMs: number
+  maxMs: number
+}
+
+/** Each worst-case request `runs` times in a row, profiled in the isolate. */
+async function profileWorstCases(inspector: Inspector, server: DevServer, cases: WorstCase[], runs: number): Promise<WorstCaseFigure[]> {
+  await inspector.send('Profiler.enable')
+  await inspector.send('Profiler.setSamplingInterval', { interval: 100 })
+  const out: WorstCaseFigure[] = []
+  for (const worst of cases) {
+    const { perRequest, statuses } = await profileRequests(inspector, server, Array.from({ length: runs }, () => worst.path))
+    const warm = perRequest.slice(1)
+    out.push({ ...worst, status: statuses.find((s) => s !== 200) ?? 200, firstMs: perRequest[0]!, warmMs: percentile(warm, 50), maxMs: Math.max(...perRequest) })
+  }
+  await inspector.send('Profiler.disable')
+  return out
 }
 
 async function profileByType(inspector: Inspector, server: DevServer, options: DevOptions, figures: DevFigures): Promise<string> {
@@ -181,24 +257,9 @@ async function profileByType(inspector: Inspector, server: DevServer, options: D
     for (const query of queries) await get(`${server.url}${queryPath(query)}`)
     const cpuAfter = workerdCpuMs(server.process.pid!)
     if (cpuBefore !== null && cpuAfter !== null) figures.processCpuMean[type] = (cpuAfter - cpuBefore) / queries.length
-    const windows: [number, number][] = []
-    await inspector.send('Profiler.start')
-    await sleep(50)
-    for (const query of queries) {
-      const start = Number(process.hrtime.bigint() / 1000n)
-      await get(`${server.url}${queryPath(query)}`)
-      windows.push([start, Number(process.hrtime.bigint() / 1000n)])
-      await sleep(5)
-    }
-    const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop')
-    const samples = profileSamples(profile).filter((s) => !s.idle)
-    nonIdleTotal += samples.reduce((a, s) => a + s.delta, 0)
-    const perRequest = windows.map(([a, b]) => {
-      let us = 0
-      for (const s of samples) if (s.time >= a && s.time <= b) us += s.delta
-      return us / 1000
-    })
-    inWindows += perRequest.reduce((a, b) => a + b, 0) * 1000
+    const { perRequest, nonIdleUs, inWindowsUs } = await profileRequests(inspector, server, queries.map((q) => queryPath(q)))
+    nonIdleTotal += nonIdleUs
+    inWindows += inWindowsUs
     figures.isolate[type] = { p50: percentile(perRequest, 50), p99: percentile(perRequest, 99), n: perRequest.length, zero: perRequest.filter((x) => x === 0).length }
   }
   await inspector.send('Profiler.disable')

@@ -5,18 +5,20 @@
 import type { CorpusSample } from './corpus'
 import { Prng } from './prng'
 
-export const QUERY_TYPES = ['one-word', '2-3 words', 'common', 'rare', 'prefix', 'typo', 'topic filter', 'empty+topic'] as const
+export const QUERY_TYPES = ['one-word', '2-3 words', 'common', 'rare', 'prefix', 'typo', 'topic filter', 'empty+topic', 'phrase', 'exclusion', 'date-sorted'] as const
 export type QueryType = (typeof QUERY_TYPES)[number]
 
 export interface Query {
   type: QueryType
   q: string
   topic?: string
+  sort?: 'date'
 }
 
 export function queryPath(query: Query, limit = 10): string {
   const params = new URLSearchParams({ q: query.q })
   if (query.topic !== undefined) params.set('topic', query.topic)
+  if (query.sort !== undefined) params.set('sort', query.sort)
   params.set('limit', String(limit))
   return `/search?${params}`
 }
@@ -63,22 +65,25 @@ export class QueryGenerator {
     }
   }
 
+  /** `n` distinct adjacent words of one article. */
+  private adjacent(n: number): string {
+    for (;;) {
+      const { words } = this.article()
+      if (words.length < n) continue
+      const at = this.prng.int(0, words.length - n)
+      const picked = words.slice(at, at + n)
+      if (new Set(picked).size === n) return picked.join(' ')
+    }
+  }
+
   next(type: QueryType): Query {
     const prng = this.prng
     switch (type) {
       case 'one-word':
         return { type, q: this.word(4) }
-      case '2-3 words': {
+      case '2-3 words':
         // nearby words of one article, so that the AND usually has answers
-        for (;;) {
-          const { words } = this.article()
-          const n = prng.int(2, 3)
-          if (words.length < n) continue
-          const at = prng.int(0, words.length - n)
-          const picked = words.slice(at, at + n)
-          if (new Set(picked).size === n) return { type, q: picked.join(' ') }
-        }
-      }
+        return { type, q: this.adjacent(prng.int(2, 3)) }
       case 'common':
         return { type, q: prng.int(0, 1) === 0 ? prng.pick(this.common) : `${prng.pick(this.common)} ${prng.pick(this.common)}` }
       case 'rare':
@@ -102,6 +107,13 @@ export class QueryGenerator {
       }
       case 'empty+topic':
         return { type, q: '', topic: this.topical.length > 0 ? prng.pick(prng.pick(this.topical).topics) : undefined }
+      case 'phrase':
+        // two or three adjacent words of one article, quoted: checked against stored positions
+        return { type, q: `"${this.adjacent(prng.int(2, 3))}"` }
+      case 'exclusion':
+        return { type, q: `${prng.pick(this.common)} -${prng.pick(this.common)}` }
+      case 'date-sorted':
+        return { type, q: this.word(4), sort: 'date' }
     }
   }
 
@@ -111,4 +123,56 @@ export class QueryGenerator {
     for (let i = 0; i < perType; i++) for (const type of QUERY_TYPES) out.push(this.next(type))
     return out
   }
+}
+
+/** A hostile request for the worst-case CPU figure: what it tries to exhaust, and its path. */
+export interface WorstCase {
+  label: string
+  path: string
+}
+
+/** Words joined by `separator`, as many as fit in `maxChars` (the API's 200-character cap on q). */
+function fill(words: string[], separator: string, maxChars = 200): string {
+  let q = ''
+  for (const word of words) {
+    const next = q ? `${q}${separator}${word}` : word
+    if (next.length > maxChars) break
+    q = next
+  }
+  return q
+}
+
+/**
+ * Requests built to cost the most CPU within the API's caps (src/params:
+ * q ≤ 200 characters and ≤ 32 terms, limit ≤ 100, offset ≤ 1,000, ≤ 20
+ * topics): the most common words (longest postings), OR and relaxed AND over
+ * them, long misspelt words (two-typo expansion from 9 letters), a 3-letter
+ * prefix (most expansions), phrases of common words (position checks),
+ * exclusions, deep paging and full pages (100 fragments and snippets).
+ */
+export function worstCaseQueries(corpus: CorpusSample): WorstCase[] {
+  const byDf = [...corpus.df].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const common = byDf.filter(([w]) => w.length >= 4).map(([w]) => w)
+  const long = byDf.filter(([w]) => w.length >= 9 && w.length <= 11).map(([w]) => w)
+  // one substitution in the middle: still two typos allowed, so the full two-edit walk runs
+  const misspelt = long.map((w) => w.slice(0, 4) + (w[4] === 'x' ? 'z' : 'x') + w.slice(5))
+  const topics = [...corpus.topics].sort((a, b) => b[1] - a[1]).map(([t]) => t)
+  const path = (params: Record<string, string | string[]>) => {
+    const search = new URLSearchParams()
+    for (const [k, v] of Object.entries(params)) for (const value of [v].flat()) search.append(k, value)
+    return `/search?${search}`
+  }
+  const orCommon = fill(common, ' OR ')
+  return [
+    { label: 'OR of the most common words, limit 100', path: path({ q: orCommon, limit: '100' }) },
+    { label: 'AND of the most common words (relaxes to OR), limit 100', path: path({ q: fill(common, ' '), limit: '100' }) },
+    { label: 'misspelt 9–11-letter words (two-typo expansion), limit 100', path: path({ q: fill(misspelt, ' '), limit: '100' }) },
+    { label: 'misspelt long words OR-ed, limit 100', path: path({ q: fill(misspelt, ' OR '), limit: '100' }) },
+    { label: 'common words then a 3-letter prefix, limit 100', path: path({ q: `${fill(common.slice(0, 3), ' ')} con`, limit: '100' }) },
+    { label: 'phrases of common words', path: path({ q: fill(Array.from({ length: 12 }, (_, i) => `"${common[2 * i]} ${common[2 * i + 1]}"`), ' OR '), limit: '100' }) },
+    { label: 'common word minus many common words', path: path({ q: `${common[0]} ${fill(common.slice(1).map((w) => `-${w}`), ' ', 190)}`, limit: '100' }) },
+    { label: 'OR of common words, 20 topics, sort=date, recency=1', path: path({ q: orCommon, topic: topics.slice(0, 20), sort: 'date', recency: '1', limit: '100' }) },
+    { label: 'OR of common words, offset 1000, limit 100', path: path({ q: orCommon, offset: '1000', limit: '100' }) },
+    { label: 'empty query, sort=date, offset 1000, limit 100', path: path({ q: '', sort: 'date', offset: '1000', limit: '100' }) },
+  ]
 }
