@@ -27,7 +27,7 @@
  */
 import type { AsPlainObject } from 'minisearch'
 import {
-  ARTICLES_PER_FRAGMENT,
+  articlesPerFragment,
   DOCS_LAYOUT,
   DOCS_MAGIC,
   FILES,
@@ -213,10 +213,11 @@ export function compileIndex(
   ]
   chunks.forEach((bytes, i) => files.push({ name: FILES.postings(i), bytes }))
   positionChunks.forEach((bytes, i) => files.push({ name: FILES.positions(i), bytes }))
-  const fragmentCount = Math.ceil(localCount / ARTICLES_PER_FRAGMENT)
+  const perFragment = articlesPerFragment(localCount)
+  const fragmentCount = Math.ceil(localCount / perFragment)
   for (let k = 0; k < fragmentCount; k++) {
-    const first = k * ARTICLES_PER_FRAGMENT
-    const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: local.slice(first, first + ARTICLES_PER_FRAGMENT) }
+    const first = k * perFragment
+    const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: local.slice(first, first + perFragment) }
     files.push({ name: FILES.fragment(k), bytes: Buffer.from(JSON.stringify(fragment)) })
   }
 
@@ -228,7 +229,7 @@ export function compileIndex(
     postings: { files: chunks.map((_, i) => FILES.postings(i)), firstTerm, bytes: chunks.map((bytes) => bytes.length) },
     positions: { files: positionChunks.map((_, i) => FILES.positions(i)), bytes: positionChunks.map((bytes) => bytes.length) },
     dates: { newest: allDates.length ? allDates.reduce((a, b) => Math.max(a, b)) : null, oldest: allDates.length ? allDates.reduce((a, b) => Math.min(a, b)) : null },
-    fragments: { perFragment: ARTICLES_PER_FRAGMENT, count: fragmentCount },
+    fragments: { perFragment, count: fragmentCount },
     localDocumentCount: localCount,
     ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, docBase } } : {}),
   }

@@ -18,7 +18,7 @@
  * | `positions/<c>.bin` | token positions of the terms of postings chunk c, per (term, field, document), fetched only for phrase queries ({@link POSITIONS_LAYOUT}) |
  * | `docs.bin` | per document: date, field lengths (BM25), topic ids (filter, facets), and the id sort order for `/articles/:id` ({@link DOCS_LAYOUT}) |
  * | `ids.json` | article ids by internal number |
- * | `articles/<k>.json` | {@link ArticleFragment}: {@link ARTICLES_PER_FRAGMENT} whole articles by internal number, fetched only for the hits shown |
+ * | `articles/<k>.json` | {@link ArticleFragment}: {@link articlesPerFragment} whole articles by internal number, fetched only for the hits shown |
  * | `reference/minisearch.json` | only with `--reference`: the MiniSearch JSON the format was compiled from, for the differential test |
  *
  * Internal numbers are positions in date order, newest first, so the empty
@@ -148,8 +148,24 @@ export interface ArticleFragment {
   articles: StoredArticle[]
 }
 
-/** Articles per fragment file: 21k articles give 1,334 files; 200k give 12,500 (under the 20,000 files of a deployment). */
-export const ARTICLES_PER_FRAGMENT = 16
+/** Fragment files an index may write: leaves room under the 20,000 files of a deployment. */
+export const MAX_FRAGMENT_FILES = 12_000
+
+/**
+ * Articles per fragment file for an index of `count` articles: 4, doubled
+ * until the files fit {@link MAX_FRAGMENT_FILES} (21.6k articles: 4, 5,334
+ * files; 200k: 32, 6,250 files).
+ *
+ * Why small: ranked hits land on unrelated fragments, so a page of n hits
+ * reads about n fragments whatever their size, and the Worker parses every
+ * article of each. At 16 a fragment, a page of 100 hits parsed 1,600
+ * articles to show 100; at 4 it parses 400.
+ */
+export function articlesPerFragment(count: number): number {
+  let perFragment = 4
+  while (Math.ceil(count / perFragment) > MAX_FRAGMENT_FILES) perFragment *= 2
+  return perFragment
+}
 
 /** File names inside the out dir. */
 export const FILES = {

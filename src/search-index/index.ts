@@ -41,11 +41,11 @@ export interface CacheLimits {
   postingsBytes: number
   /** Bytes of positions chunks kept (phrase queries only). Default 16 MiB. */
   positionsBytes: number
-  /** Article fragments kept. Default 64 (about 1,000 articles). */
+  /** Article fragments kept. Default 256: more than the 100 a page of `limit=100` can need (1,024 articles at 4 a fragment). */
   fragments: number
 }
 
-export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 16 << 20, positionsBytes: 16 << 20, fragments: 64 }
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 16 << 20, positionsBytes: 16 << 20, fragments: 256 }
 
 export interface SearchIndex {
   manifest: Manifest
