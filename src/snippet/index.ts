@@ -67,7 +67,7 @@ export function passage(text: string, matchedTerms: ReadonlySet<string>, options
   const last = Math.min(tokens.length, first + words) - 1
   const window = matchTerm.slice(first, last + 1)
   return {
-    html: render(text, tokens.slice(first, last + 1), window, first > 0, last < tokens.length - 1),
+    html: render(text, tokens.slice(first, last + 1), window, matchedTerms, first > 0, last < tokens.length - 1),
     matches: window.filter((term) => term !== undefined).length,
   }
 }
@@ -83,8 +83,53 @@ export function snippet(text: string, matchedTerms: ReadonlySet<string>, options
  */
 export function highlightRanges(text: string, matchedTerms: ReadonlySet<string>): [number, number][] {
   const tokens = tokenizeWithOffsets(text)
-  const matchTerm = matchedTermPerToken(tokens, matchedTerms)
-  return tokens.flatMap((token, i) => (matchTerm[i] === undefined ? [] : [[token.start, token.end] as [number, number]]))
+  return matchedRanges(tokens, matchedTermPerToken(tokens, matchedTerms), matchedTerms)
+}
+
+const HYPHEN_PARTS = /[^\-‐‑]+/g
+
+/**
+ * The `[start, end)` ranges of the tokens that matched, shifted by `-origin`.
+ * A hyphenated token is marked whole when its joined form matched
+ * ("al-Assad" for `alassad`), else only its parts that matched ("ARGENTINA"
+ * of "ARGENTINA-BRAZIL" for `argentina`).
+ */
+function matchedRanges(tokens: Token[], matchTerm: (string | undefined)[], matchedTerms: ReadonlySet<string>, origin = 0): [number, number][] {
+  const ranges: [number, number][] = []
+  tokens.forEach((token, i) => {
+    if (matchTerm[i] === undefined) return
+    const start = token.start - origin
+    const parts = [...token.text.matchAll(HYPHEN_PARTS)]
+    const joined = termsOf(token.text)[0]
+    const partRanges =
+      parts.length < 2 || (joined !== undefined && matchedTerms.has(joined))
+        ? []
+        : parts.filter((part) => termsOf(part[0]).some((term) => matchedTerms.has(term))).map((part) => [start + part.index, start + part.index + part[0].length] as [number, number])
+    // No part matched on its own (a part folds differently alone, "X'S-Y"): the whole token.
+    ranges.push(...(partRanges.length ? partRanges : [[start, token.end - origin] as [number, number]]))
+  })
+  return ranges
+}
+
+/**
+ * `text` whole as safe HTML, with `<mark>` around the `[start, end)` ranges
+ * (sorted, not overlapping, as {@link highlightRanges} gives them) and
+ * everything else escaped. Whitespace is kept, so the ranges index the
+ * unescaped text.
+ *
+ * @example
+ * ```ts
+ * markRanges('OIL <XON> PRICES', [[0, 3]]) // '<mark>OIL</mark> &lt;XON&gt; PRICES'
+ * ```
+ */
+export function markRanges(text: string, ranges: readonly (readonly [number, number])[]): string {
+  let html = ''
+  let cursor = 0
+  for (const [start, end] of ranges) {
+    html += `${escapeHtml(text.slice(cursor, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`
+    cursor = end
+  }
+  return html + escapeHtml(text.slice(cursor))
 }
 
 /**
@@ -124,17 +169,18 @@ function bestWindowStart(matchTerm: (string | undefined)[], words: number): numb
   return Math.max(0, Math.min(centred, matchTerm.length - words))
 }
 
-function render(text: string, tokens: Token[], matchTerm: (string | undefined)[], cutBefore: boolean, cutAfter: boolean): string {
+function render(
+  text: string,
+  tokens: Token[],
+  matchTerm: (string | undefined)[],
+  matchedTerms: ReadonlySet<string>,
+  cutBefore: boolean,
+  cutAfter: boolean,
+): string {
   // Uncut ends run to the text's ends; a cut end keeps the punctuation glued to its last word ("prices,").
-  let cursor = cutBefore ? (tokens[0]?.start ?? 0) : 0
+  const from = cutBefore ? (tokens[0]?.start ?? 0) : 0
   const lastEnd = tokens[tokens.length - 1]?.end ?? 0
   const end = cutAfter ? lastEnd + (/^\S*/.exec(text.slice(lastEnd))?.[0].length ?? 0) : text.length
-  let html = cutBefore ? '… ' : ''
-  tokens.forEach((token, i) => {
-    html += escapeHtml(text.slice(cursor, token.start))
-    html += matchTerm[i] ? `<mark>${escapeHtml(token.text)}</mark>` : escapeHtml(token.text)
-    cursor = token.end
-  })
-  html += escapeHtml(text.slice(cursor, end))
-  return (html + (cutAfter ? ' …' : '')).replace(/\s+/g, ' ').trim()
+  const html = markRanges(text.slice(from, end), matchedRanges(tokens, matchTerm, matchedTerms, from))
+  return `${cutBefore ? '… ' : ''}${html}${cutAfter ? ' …' : ''}`.replace(/\s+/g, ' ').trim()
 }

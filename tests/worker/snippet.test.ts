@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, highlightRanges, snippet } from '../../src/snippet'
+import { escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
 import { analyze } from '../../src/analyzer'
 
 const REUTERS = `Crude oil prices rallied today, moving over 17.00 dlrs a barrel because of Saudi Arabia's determined effort to support prices, analysts said.`
@@ -30,8 +30,24 @@ describe('highlightRanges', () => {
     expect(ranges.map(([start, end]) => title.slice(start, end))).toEqual(['OIL', 'PRICES'])
   })
 
+  it('marks the matching parts of a hyphenated word, or the whole word when its joined form matched', () => {
+    const title = 'ARGENTINA-BRAZIL TRADE JUMPED 90 PCT IN 1986'
+    const marked = (query: string) => highlightRanges(title, new Set(analyze(query))).map(([start, end]) => title.slice(start, end))
+    expect(marked('argentina')).toEqual(['ARGENTINA'])
+    expect(marked('brazil trade')).toEqual(['BRAZIL', 'TRADE'])
+    expect(marked('argentina-brazil')).toEqual(['ARGENTINA-BRAZIL'])
+    expect(snippet(title, new Set(analyze('brazil')))).toBe('ARGENTINA-<mark>BRAZIL</mark> TRADE JUMPED 90 PCT IN 1986')
+  })
+
   it('is empty when nothing matches', () => {
     expect(highlightRanges('Putin Meets Syria', new Set(['cocoa']))).toEqual([])
+  })
+})
+
+describe('markRanges', () => {
+  it('escapes the whole text, marks the ranges and keeps the whitespace', () => {
+    expect(markRanges('OIL  <SRD> & "GAS"', [[0, 3], [6, 9]])).toBe('<mark>OIL</mark>  &lt;<mark>SRD</mark>&gt; &amp; &quot;GAS&quot;')
+    expect(markRanges('<b>', [])).toBe('&lt;b&gt;')
   })
 })
 
