@@ -3,10 +3,10 @@
  *
  * | route | what |
  * |---|---|
- * | `GET /search?q=&topic=&limit=&offset=` | ranked hits, topic filter, facets |
+ * | `GET /search?q=&topic=&limit=&offset=&snippetWords=` | ranked hits, topic filter, facets |
  * | `GET /topics` | every topic with its article count |
  * | `GET /articles/:id` | one article with its related links |
- * | `GET /articles/:id/related?limit=` | more like this: articles sharing its most distinctive terms (`src/related`) |
+ * | `GET /articles/:id/related?limit=&snippetWords=` | more like this: articles sharing its most distinctive terms (`src/related`) |
  * | `GET /suggest?q=&limit=&prefix=` | as-you-type query completions and matching titles (`src/suggest`) |
  * | `GET /health` | status, index version, article count, build time |
  * | `GET /` | the demo page (`src/site`) |
@@ -100,8 +100,8 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
       }
       slugs.push(slug)
     }
-    const { q, limit, offset, sort, from, to, recency } = params
-    const answer = await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency })
+    const { q, limit, offset, sort, from, to, recency, snippetWords } = params
+    const answer = await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency, snippetWords })
     // Nothing found: offer a corrected query built from the index vocabulary. Only then: with
     // even one hit, a rare real word ("putin", in one article) would be "corrected" to a common one.
     if (q.trim() !== '' && answer.total === 0) {
@@ -131,7 +131,8 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     const n = index.numberOf(id)
     if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
     const lexicon = await loadLexicon(index, assetSource(c.env.ASSETS))
-    return c.json(await related(index, lexicon, n, c.req.valid('query').limit))
+    const { limit, snippetWords } = c.req.valid('query')
+    return c.json(await related(index, lexicon, n, limit, snippetWords))
   })
 
   app.get('/suggest', withIndex, cached, validateRouteQuery(SUGGEST_PARAMS, SUGGEST_ALLOWED), async (c) => {

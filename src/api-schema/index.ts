@@ -25,6 +25,10 @@ export const HIT = z.object({
   score: z.number().nonnegative(),
   /** Safe HTML: escaped text with `<mark>` around matches. */
   snippet: z.string(),
+  /** The title's words that matched the query (stems, typos, prefixes): `[start, end)` in UTF-16 code units of `title`, in order. */
+  titleHighlights: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive()])),
+  /** Safe HTML: the title escaped, with `<mark>` around `titleHighlights`. */
+  titleHtml: z.string(),
 })
 
 export const SEARCH_RESPONSE = z.object({

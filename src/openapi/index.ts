@@ -151,7 +151,8 @@ export function openApiDocument(): Record<string, any> {
       version: '1',
       description:
         `Ranked full-text search over articles, from a Cloudflare Worker. Limits: q at most ${SEARCH_LIMITS.maxQueryLength} characters and ` +
-        `${SEARCH_LIMITS.maxQueryTerms} terms; limit 1–${SEARCH_LIMITS.maxLimit}; offset 0–${SEARCH_LIMITS.maxOffset}; at most ${SEARCH_LIMITS.maxTopics} topics.`,
+        `${SEARCH_LIMITS.maxQueryTerms} terms; limit 1–${SEARCH_LIMITS.maxLimit}; offset 0–${SEARCH_LIMITS.maxOffset}; at most ${SEARCH_LIMITS.maxTopics} topics; ` +
+        `snippetWords ${SEARCH_LIMITS.minSnippetWords}–${SEARCH_LIMITS.maxSnippetWords} (default ${SEARCH_LIMITS.defaultSnippetWords}).`,
     },
     paths: Object.fromEntries(
       [...new Set(OPERATIONS.map((operation) => operation.path))].map((path) => [

@@ -15,6 +15,7 @@
 import { z } from 'zod'
 import { zValidator } from '@hono/zod-validator'
 import { analyze } from '../analyzer'
+import { DEFAULT_SNIPPET_OPTIONS } from '../snippet'
 import { errorBody, excerpt } from '../http/errors'
 
 /** Limits of the search parameters. Each one is documented in the README. */
@@ -33,6 +34,10 @@ export const SEARCH_LIMITS = {
   maxQueryTerms: 32,
   /** Longest recency half-life, in days (100 years: any longer is no recency at all). */
   maxRecencyDays: 36_500,
+  /** Snippet length in words: default, shortest, longest (also for /articles/:id/related). */
+  defaultSnippetWords: DEFAULT_SNIPPET_OPTIONS.words,
+  minSnippetWords: 5,
+  maxSnippetWords: 100,
 }
 
 /** What each parameter allows, in words, for error bodies. */
@@ -45,6 +50,7 @@ export const ALLOWED: Record<string, string> = {
   from: 'an ISO 8601 date, YYYY-MM-DD (from the start of that day, UTC) or YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM] (no zone: UTC); inclusive, not after to',
   to: 'an ISO 8601 date, YYYY-MM-DD (to the end of that day, UTC) or YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM] (no zone: UTC); inclusive, not before from',
   recency: `a half-life in days: a number greater than 0 and at most ${SEARCH_LIMITS.maxRecencyDays}`,
+  snippetWords: `an integer from ${SEARCH_LIMITS.minSnippetWords} to ${SEARCH_LIMITS.maxSnippetWords}: the snippet's length in words (default ${SEARCH_LIMITS.defaultSnippetWords})`,
 }
 
 /** A parameter that may appear once. Shared by every route's schema. */
@@ -61,6 +67,10 @@ export const integerParam = (name: string, allowed: string, min: number, max: nu
     .transform((value) => value ?? fallback)
 
 const integer = (name: string, min: number, max: number, fallback: number) => integerParam(name, allowedFor(name) ?? name, min, max, fallback)
+
+/** `snippetWords`, the snippet length: the same parameter on /search and /articles/:id/related. */
+export const snippetWordsParam = () =>
+  integer('snippetWords', SEARCH_LIMITS.minSnippetWords, SEARCH_LIMITS.maxSnippetWords, SEARCH_LIMITS.defaultSnippetWords)
 
 const ISO_PARAM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/
 
@@ -144,6 +154,7 @@ export const SEARCH_PARAMS = z.strictObject(
           .max(SEARCH_LIMITS.maxRecencyDays, { error: `recency must be ${ALLOWED.recency}` }),
       )
       .optional(),
+    snippetWords: snippetWordsParam(),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter; allowed: ${Object.keys(ALLOWED).join(', ')}` : undefined) },
 ).superRefine((params, ctx) => {

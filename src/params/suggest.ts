@@ -14,7 +14,7 @@ import { z } from 'zod'
 import { zValidator } from '@hono/zod-validator'
 import { analyze } from '../analyzer'
 import { errorBody, excerpt } from '../http/errors'
-import { SEARCH_LIMITS, integerParam, single } from '.'
+import { ALLOWED, SEARCH_LIMITS, integerParam, single, snippetWordsParam } from '.'
 
 export const SUGGEST_LIMITS = {
   /** Longest `q`, as /search. */
@@ -37,6 +37,7 @@ export const SUGGEST_ALLOWED: Record<string, string> = {
 
 export const RELATED_ALLOWED: Record<string, string> = {
   limit: `an integer from 1 to ${SUGGEST_LIMITS.maxRelated}`,
+  snippetWords: ALLOWED.snippetWords!,
 }
 
 const integer = integerParam
@@ -65,7 +66,10 @@ export type SuggestParams = z.output<typeof SUGGEST_PARAMS>
 
 /** `GET /articles/:id/related` query parameters. */
 export const RELATED_PARAMS = z.strictObject(
-  { limit: integer('limit', RELATED_ALLOWED.limit!, 1, SUGGEST_LIMITS.maxRelated, SUGGEST_LIMITS.defaultRelated) },
+  {
+    limit: integer('limit', RELATED_ALLOWED.limit!, 1, SUGGEST_LIMITS.maxRelated, SUGGEST_LIMITS.defaultRelated),
+    snippetWords: snippetWordsParam(),
+  },
   unknown(RELATED_ALLOWED),
 )
 export type RelatedParams = z.output<typeof RELATED_PARAMS>

@@ -18,7 +18,8 @@
  *   title and body (whitespace and case aside): the build merges exact
  *   duplicates, but near-identical reissues remain.
  * - Hits have the /search hit shape; the snippet is the body passage with
- *   the shared terms marked.
+ *   the shared terms marked (`snippetWords` long, as on /search), and the
+ *   title's shared terms are highlighted (`titleHighlights`, `titleHtml`).
  * - `terms` lists the distinctive terms in surface form (the suggest
  *   lexicon: `price` → "prices"), best first.
  *
@@ -96,7 +97,7 @@ export function distinctiveTerms(engine: Engine, article: Pick<StoredArticle, 't
 }
 
 /** Articles like article number `n`: see the module doc. */
-export async function related(index: SearchIndex, lexicon: Lexicon, n: number, limit: number): Promise<RelatedResponse> {
+export async function related(index: SearchIndex, lexicon: Lexicon, n: number, limit: number, snippetWords?: number): Promise<RelatedResponse> {
   const { engine } = index
   const [source] = (await index.articles([n])) as [StoredArticle]
   const terms = distinctiveTerms(engine, source)
@@ -126,7 +127,7 @@ export async function related(index: SearchIndex, lexicon: Lexicon, n: number, l
   const key = sameText(source)
   const kept = picked.map((hit, i) => ({ ...hit, article: articles[i]! })).filter((hit) => sameText(hit.article) !== key).slice(0, limit)
   const details = engine.explain(plan, kept.map((hit) => hit.n))
-  response.hits = kept.map((hit) => toHit(index, hit.article, hit.score, new Set(details.get(hit.n)?.terms ?? [])))
+  response.hits = kept.map((hit) => toHit(index, hit.article, hit.score, new Set(details.get(hit.n)?.terms ?? []), snippetWords))
   return response
 }
 

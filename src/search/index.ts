@@ -35,6 +35,10 @@
  *   `sort=date`: newest first (internal number order), undated last.
  * - Only the page's articles are read, from their fragments, for the hit
  *   fields and the snippets.
+ * - The snippet is `snippetWords` words long (default 30), and the title's
+ *   words that match the query's index terms (the same terms as the snippet:
+ *   stems, typo and prefix matches) are given as `titleHighlights` ranges and
+ *   in `titleHtml`.
  *
  * @example
  * ```ts
@@ -46,7 +50,7 @@ import { processTerm, tokenize, analyze } from '../analyzer'
 import type { ClauseInput, EngineSearchOptions, Matches, PlanInput, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
 import { parseQuery, type Clause, type QueryTree } from '../query'
-import { passage } from '../snippet'
+import { DEFAULT_SNIPPET_OPTIONS, highlightRanges, markRanges, passage } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
 
 export interface SearchRequest {
@@ -63,6 +67,8 @@ export interface SearchRequest {
   to?: number
   /** Half-life in days of the recency factor. */
   recency?: number
+  /** Snippet length in words. Default: {@link DEFAULT_SNIPPET_OPTIONS}. */
+  snippetWords?: number
 }
 
 export interface Hit {
@@ -75,6 +81,10 @@ export interface Hit {
   topics: string[]
   score: number
   snippet: string
+  /** UTF-16 `[start, end)` ranges of the title's words that matched the query (stems, typos and prefixes included). */
+  titleHighlights: [number, number][]
+  /** The title as safe HTML: escaped, with `<mark>` around {@link Hit.titleHighlights}. */
+  titleHtml: string
 }
 
 export interface FacetCount {
@@ -243,7 +253,7 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
     offset: request.offset,
     relaxed,
     notices,
-    hits: page.map((hit, i) => toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS)),
+    hits: page.map((hit, i) => toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS, request.snippetWords)),
     facets: { topics: facets },
   }
 }
@@ -302,8 +312,19 @@ function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount
   return facets.sort((a, b) => b.count - a.count || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
 }
 
-/** A stored article as a hit: display topic names, and the snippet around `terms`. Shared with /related. */
-export function toHit(index: SearchIndex, article: StoredArticle, score: number, terms: ReadonlySet<string>): Hit {
+/**
+ * A stored article as a hit: display topic names, the snippet of `snippetWords`
+ * words around `terms`, and the title's words among `terms` highlighted.
+ * Shared with /related.
+ */
+export function toHit(
+  index: SearchIndex,
+  article: StoredArticle,
+  score: number,
+  terms: ReadonlySet<string>,
+  snippetWords = DEFAULT_SNIPPET_OPTIONS.words,
+): Hit {
+  const titleHighlights = highlightRanges(article.title, terms)
   return {
     id: article.id,
     title: article.title,
@@ -313,7 +334,9 @@ export function toHit(index: SearchIndex, article: StoredArticle, score: number,
     url: article.url,
     topics: article.topics.map((slug) => topicName(index, slug)),
     score,
-    snippet: snippetOf(article, terms),
+    snippet: snippetOf(article, terms, snippetWords),
+    titleHighlights,
+    titleHtml: markRanges(article.title, titleHighlights),
   }
 }
 
@@ -321,8 +344,8 @@ export function toHit(index: SearchIndex, article: StoredArticle, score: number,
  * The body passage around the matches; the summary's when only the summary
  * matched; the opening of the body (or summary) when only the title matched.
  */
-function snippetOf(article: StoredArticle, terms: ReadonlySet<string>): string {
+function snippetOf(article: StoredArticle, terms: ReadonlySet<string>, words: number): string {
   const fields = [article.body, article.summary].filter((field) => field.length > 0)
-  const passages = fields.map((field) => passage(field, terms))
+  const passages = fields.map((field) => passage(field, terms, { words }))
   return (passages.find((candidate) => candidate.matches > 0) ?? passages[0])?.html ?? ''
 }

@@ -18,7 +18,7 @@ describe('GET /search', () => {
   it('answers the documented response shape', async () => {
     const { body } = await getJson('/search?q=oil')
     expect(Object.keys(body).sort()).toEqual(['facets', 'hits', 'limit', 'notices', 'offset', 'query', 'relaxed', 'total'])
-    expect(Object.keys(body.hits[0]).sort()).toEqual(['date', 'id', 'score', 'snippet', 'source', 'summary', 'title', 'topics', 'url'])
+    expect(Object.keys(body.hits[0]).sort()).toEqual(['date', 'id', 'score', 'snippet', 'source', 'summary', 'title', 'titleHighlights', 'titleHtml', 'topics', 'url'])
     expect(body.hits.map((hit: any) => hit.score)).toEqual([...body.hits.map((hit: any) => hit.score)].sort((a, b) => b - a))
   })
 
