@@ -26,7 +26,7 @@ import { BuildError } from './errors'
 import { checkFieldMap, type FieldMap } from './field-map'
 import { listInputs } from './inputs'
 import { warningLines, type BuildReport } from './report'
-import { makeArtefacts, sortArticles, writeArtefacts } from './write'
+import { makeArtefacts, recoverInterrupted, sortArticles, writeArtefacts } from './write'
 
 export interface BuildProgress {
   phase: 'read' | 'index'
@@ -113,6 +113,8 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
   })
   const report: BuildReport = { ...collected.report, skipped }
   const outDir = resolve(settings.cwd, settings.out)
+  // First, whatever happens next: a previous build killed part way may have left the last good index aside.
+  if (!settings.dryRun) await recoverInterrupted(outDir)
   const result: BuildResult = {
     ok: true, failures: [], report, outDir: settings.out, manifest: null, artefacts: [], durationMs: 0,
   }

@@ -28,7 +28,8 @@
  */
 import { suggestArtefacts } from './suggest'
 import { createHash } from 'node:crypto'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import MiniSearch from 'minisearch'
 import {
@@ -132,16 +133,52 @@ export function makeArtefacts(
   return { manifest, files }
 }
 
+/** True while process `pid` runs (signal 0 checks without signalling). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Clears what a killed build left beside `outDir`: its `.<out>.<pid>.tmp`
+ * (half-written, never used) and, if it died between its two renames, puts
+ * its `.<out>.<pid>.old` (the previous complete index) back when `outDir` is
+ * missing. Directories of builds still running are left alone.
+ */
+export async function recoverInterrupted(outDir: string): Promise<void> {
+  const parent = dirname(outDir)
+  const pattern = new RegExp(`^\\.${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.(tmp|old)$`)
+  let names: string[]
+  try {
+    names = await readdir(parent)
+  } catch {
+    return
+  }
+  for (const name of names.sort()) {
+    const match = pattern.exec(name)
+    if (!match || isRunning(Number(match[1]))) continue
+    if (match[2] === 'old' && !existsSync(outDir)) await rename(join(parent, name), outDir)
+    else await rm(join(parent, name), { recursive: true, force: true })
+  }
+}
+
 /**
  * Writes every artefact into a sibling temporary directory, then swaps it in
  * for `outDir` (rename the old one aside, rename the new one in, remove the
- * old). Both renames are within one parent directory, so each is atomic.
+ * old). Both renames are within one parent directory, so each is atomic. A
+ * build killed part way leaves the previous index in place; the next build
+ * removes what it left (see `recoverInterrupted`).
  */
 export async function writeArtefacts(outDir: string, files: readonly Artefact[]): Promise<void> {
   const parent = dirname(outDir)
   const temp = join(parent, `.${basename(outDir)}.${process.pid}.tmp`)
   const old = join(parent, `.${basename(outDir)}.${process.pid}.old`)
   try {
+    await recoverInterrupted(outDir)
     await rm(temp, { recursive: true, force: true })
     await mkdir(temp, { recursive: true })
     const dirs = new Set(files.map((file) => dirname(join(temp, file.name))))
