@@ -27,9 +27,10 @@
  * `--article-search-mark-text`, `--article-search-focus`, `--article-search-max-height`.
  * Parts: `input`, `results`, `option`, `chip`, `more`, `message`.
  *
- * Safety: nothing from the API is parsed as HTML. Titles, dates and topics are set with `textContent`; the snippet
- * (the API's escaped HTML with `<mark>`) is tokenised into text runs and `<mark>` runs, entities decoded here, and
- * rebuilt from text nodes and `mark` elements. Every failure (network, CORS, HTTP error, bad JSON) ends as a
+ * Safety: nothing from the API is parsed as HTML. Dates and topics are set with `textContent`; the title is cut at
+ * its `titleHighlights` ranges into text runs and `<mark>` runs; the snippet (the API's escaped HTML with `<mark>`)
+ * is tokenised into text runs and `<mark>` runs, entities decoded here. Both are built from text nodes and `mark`
+ * elements. Every failure (network, CORS, HTTP error, bad JSON) ends as a
  * message inside the widget; nothing is thrown into the host page.
  */
 
@@ -45,6 +46,8 @@ export interface Hit {
   topics?: string[]
   /** Optional future shape: plain snippet text plus `[start, end)` highlight ranges, used in preference to `snippet`. */
   highlight?: { text: string; ranges: [number, number][] }
+  /** The title's matched words, `[start, end)` into `title`; marked in the rendered title. */
+  titleHighlights?: [number, number][]
   [key: string]: unknown
 }
 
@@ -111,6 +114,13 @@ function formatDate(iso: string): string {
   } catch {
     return iso.slice(0, 10)
   }
+}
+
+/** A span of text runs, the marked ones in `<mark>` elements; no HTML is parsed. */
+function marked(className: string, runs: [string, boolean][]): HTMLSpanElement {
+  const span = el('span', { className })
+  for (const [text, mark] of runs) span.append(mark ? el('mark', { textContent: text }) : document.createTextNode(text))
+  return span
 }
 
 let sheet: CSSStyleSheet | undefined
@@ -333,15 +343,12 @@ export class ArticleSearch extends HTMLElement {
 
   private option(hit: Hit, index: number): HTMLLIElement {
     const li = el('li', {}, { role: 'option', id: `o${index}`, 'aria-selected': 'false', part: 'option', 'data-id': String(hit.id) })
-    li.append(el('span', { className: 't', textContent: String(hit.title ?? '') }))
+    const title = String(hit.title ?? '')
+    li.append(marked('t', Array.isArray(hit.titleHighlights) ? rangeRuns(title, hit.titleHighlights) : [[title, false]]))
     const runs = hit.highlight && typeof hit.highlight.text === 'string' && Array.isArray(hit.highlight.ranges)
       ? rangeRuns(hit.highlight.text, hit.highlight.ranges)
       : typeof hit.snippet === 'string' ? snippetRuns(hit.snippet) : []
-    if (runs.length) {
-      const snippet = el('span', { className: 's' })
-      for (const [text, marked] of runs) snippet.append(marked ? el('mark', { textContent: text }) : document.createTextNode(text))
-      li.append(snippet)
-    }
+    if (runs.length) li.append(marked('s', runs))
     const meta = el('span', { className: 'meta' })
     if (typeof hit.date === 'string' && hit.date) meta.append(el('time', { dateTime: hit.date, textContent: formatDate(hit.date) }))
     const topics = Array.isArray(hit.topics) ? hit.topics.filter((topic) => typeof topic === 'string') : []

@@ -38,14 +38,14 @@ export function snippetRuns(snippet: string): [string, boolean][] {
   return runs
 }
 
-/** Runs from plain text and `[start, end)` ranges (the possible future highlight shape). */
+/** Runs from plain text and `[start, end)` ranges (the API's `titleHighlights`); ranges that are not numbers are skipped. */
 export function rangeRuns(text: string, ranges: [number, number][]): [string, boolean][] {
   const runs: [string, boolean][] = []
   let at = 0
   for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
     const s = Math.max(start, at)
     const e = Math.min(end, text.length)
-    if (e <= s) continue
+    if (!(e > s)) continue
     if (s > at) runs.push([text.slice(at, s), false])
     runs.push([text.slice(s, e), true])
     at = e

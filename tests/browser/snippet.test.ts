@@ -28,11 +28,18 @@ describe('snippetRuns', () => {
   })
 })
 
-describe('rangeRuns (for highlight ranges, should the API send them)', () => {
+describe('rangeRuns (for the API\'s titleHighlights)', () => {
   it('marks [start, end) ranges, sorted, clipped and without overlap', () => {
     expect(rangeRuns('oil and gas prices', [[12, 18], [0, 3], [1, 2], [16, 99]])).toEqual([
       ['oil', true],
       [' and gas ', false],
+      ['prices', true],
+    ])
+  })
+
+  it('skips ranges that are not numbers, keeping the whole text', () => {
+    expect(rangeRuns('oil prices', [[Number.NaN, 3], ['x', 'y'] as unknown as [number, number], [4, 10]])).toEqual([
+      ['oil ', false],
       ['prices', true],
     ])
   })

@@ -68,6 +68,11 @@ describe('<article-search> on the demo page', () => {
     expect(await titles(page)).toEqual(expected.hits.map((hit: any) => hit.title))
     expect(await w.marks.count()).toBeGreaterThan(0)
     expect((await w.marks.allTextContents()).some((text) => /^(oil|pric)/i.test(text))).toBe(true)
+    // The title's matched words are marked from titleHighlights ("OIL PRICES SAID NOW BASED ON FUTURES PRICE").
+    const [first] = expected.hits
+    const titleMarks = await w.options.first().locator('.t mark').allTextContents()
+    expect(titleMarks.length).toBeGreaterThan(0)
+    expect(titleMarks).toEqual(first.titleHighlights.map(([start, end]: [number, number]) => first.title.slice(start, end)))
     // Debounced: far fewer requests than the ten keystrokes, and the last one is for the whole query.
     expect(requests.length).toBeLessThan(10)
     expect(new URL(requests.at(-1)!).searchParams.get('q')).toBe('oil prices')
