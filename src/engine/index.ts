@@ -812,6 +812,10 @@ export class Engine {
     if (localDocs.length === 0) return out
     const dict = this.dictionary
     const F = this.fields.length
+    // Mark the wanted documents in the dense stamp array: a posting of any other document costs one array read, not a Map lookup.
+    const { stamp } = this
+    const wanted = this.tick()
+    for (const doc of localDocs) stamp[doc] = wanted
     for (const spec of plan.specs) {
       for (const t of spec.derived) {
         const { bytes, base } = this.chunkBytes(t)
@@ -832,8 +836,8 @@ export class Engine {
             }
             while (bytes[pos++]! & 0x80);
             doc += delta
-            const entry = out.get(doc)
-            if (!entry) continue
+            if (stamp[doc] !== wanted) continue
+            const entry = out.get(doc)!
             name ??= dict.term(t)
             const fields = (entry.match[name] ??= (entry.terms.push(name), []))
             if (!fields.includes(this.fields[f]!)) fields.push(this.fields[f]!)
