@@ -82,6 +82,92 @@ export function tokenizeWithOffsets(text: string): Token[] {
   return tokens
 }
 
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u
+const NUMBER_CHAR = /^\p{N}$/u
+
+/** Class of each ASCII code: 0 not a token character, 1 a letter, 2 a digit. */
+const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, code) =>
+  code >= 48 && code <= 57 ? 2 : (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? 1 : 0,
+)
+
+/** 0: not a token character; 1: a letter or mark; 2: a number (\p{N}). The classes of TOKEN_PATTERN. */
+function charClass(codePoint: number): number {
+  if (codePoint < 128) return ASCII_CLASS[codePoint]!
+  const char = String.fromCodePoint(codePoint)
+  return NUMBER_CHAR.test(char) ? 2 : WORD_CHAR.test(char) ? 1 : 0
+}
+
+/** Apostrophes and hyphens that join two runs into one token (as in TOKEN_PATTERN). */
+const isJoiner = (code: number) => code === 0x27 || code === 0x2d || code === 0x2018 || code === 0x2019 || code === 0x2010 || code === 0x2011
+
+/** The character at `i` (before the end): its class, plus its width in code units times 4 (2 for a surrogate pair; a lone surrogate is 1). */
+function charInfo(text: string, i: number): number {
+  const code = text.charCodeAt(i)
+  if (code < 128) return ASCII_CLASS[code]! | 4
+  const codePoint = text.codePointAt(i)!
+  return charClass(codePoint) | (codePoint > 0xffff ? 8 : 4)
+}
+
+/** Class of the character at `j` (0 past the end). */
+function classAt(text: string, j: number): number {
+  if (j >= text.length) return 0
+  const code = text.charCodeAt(j)
+  return code < 128 ? ASCII_CLASS[code]! : charClass(text.codePointAt(j)!)
+}
+
+/**
+ * Calls `visit(start, end)` for each token of `text` that starts before
+ * `maxChars`, in order: the same tokens as {@link tokenizeWithOffsets}
+ * (tests/worker/analyzer.test.ts checks this on generated text), found by
+ * one loop over the characters instead of the regex, and without a
+ * {@link Token} per token. For callers that scan long texts and keep a few
+ * tokens (snippets). `joined` tells that the token is several runs joined
+ * by an apostrophe, hyphen or digit separator. Returns true when tokens
+ * past `maxChars` were left unvisited.
+ */
+export function scanTokens(text: string, visit: (start: number, end: number, joined: boolean) => void, maxChars = Infinity): boolean {
+  const n = text.length
+  let i = 0
+  // The character at i: its class, and its width in code units (2 for a surrogate pair; a lone surrogate is 1).
+  let cls = 0
+  let width = 1
+  while (i < n) {
+    let info = charInfo(text, i)
+    cls = info & 3
+    width = info >> 2
+    if (cls === 0) {
+      i += width
+      continue
+    }
+    if (i >= maxChars) return true
+    const start = i
+    let lastClass = cls
+    let joined = false
+    // A run of token characters, then as long as a joiner links it to another run, that run too.
+    for (;;) {
+      while (cls !== 0) {
+        lastClass = cls
+        i += width
+        if (i >= n) break
+        info = charInfo(text, i)
+        cls = info & 3
+        width = info >> 2
+      }
+      if (i >= n) break
+      const code = text.charCodeAt(i)
+      const next = classAt(text, i + 1)
+      if (next === 0 || !(isJoiner(code) || ((code === 0x2e || code === 0x2c) && lastClass === 2 && next === 2))) break
+      i++
+      info = charInfo(text, i)
+      cls = info & 3
+      width = info >> 2
+      joined = true
+    }
+    visit(start, i, joined)
+  }
+  return false
+}
+
 /** Splits text into raw tokens (the MiniSearch `tokenize` option). */
 export function tokenize(text: string): string[] {
   return text.match(TOKEN_PATTERN) ?? []

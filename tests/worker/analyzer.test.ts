@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { analyze, fold, processTerm, tokenize, tokenizeWithOffsets } from '../../src/analyzer'
+import fc from 'fast-check'
+import { analyze, fold, processTerm, scanTokens, tokenize, tokenizeWithOffsets } from '../../src/analyzer'
 
 // Sentences from the seed article and from Reuters-21578.
 const SEED = 'President Vladimir Putin met Syria’s foreign and defense ministers in Moscow on December 23, 2025'
@@ -37,5 +38,39 @@ describe('analyzer', () => {
     expect(terms).not.toContain('on')
     expect(terms).toEqual(expect.arrayContaining(['minist', 'defens', 'putin', 'moscow']))
     expect(analyze('prices')).toEqual(analyze('price'))
+  })
+})
+
+describe('scanTokens', () => {
+  const scanned = (text: string, maxChars?: number) => {
+    const tokens: [number, number, boolean][] = []
+    const truncated = scanTokens(text, (start, end, joined) => void tokens.push([start, end, joined]), maxChars)
+    return { tokens, truncated }
+  }
+  const viaRegex = (text: string) => tokenizeWithOffsets(text).map((t): [number, number, boolean] => [t.start, t.end, /[^\p{L}\p{N}\p{M}]/u.test(t.text)])
+
+  it('finds the tokens of the regex on the seed and on Reuters', () => {
+    expect(scanned(SEED).tokens).toEqual(viaRegex(SEED))
+    expect(scanned(REUTERS).tokens).toEqual(viaRegex(REUTERS))
+    expect(scanned(REUTERS).tokens.map(([s, e]) => REUTERS.slice(s, e))).toContain('155,221')
+  })
+
+  it('finds the tokens of the regex on 3,000 generated texts of joiners, digits, marks, astral letters and lone surrogates', () => {
+    // Characters where the hand-written loop could part from TOKEN_PATTERN.
+    const alphabet = ['a', 'Z', '7', '٣', '²', 'é', '\u0301', '𝐀', '😀', '\ud800', '\udc00', "'", '’', '‘', '-', '‐', '‑', '.', ',', ' ', '\n', '_', '$']
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }), (chars) => {
+        const text = chars.join('')
+        expect(scanned(text).tokens).toEqual(viaRegex(text))
+      }),
+      { numRuns: 3000, seed: 20261126 },
+    )
+  })
+
+  it('stops before maxChars and says so', () => {
+    const { tokens, truncated } = scanned(SEED, 20)
+    expect(tokens.map(([s, e]) => SEED.slice(s, e))).toEqual(['President', 'Vladimir', 'Putin'])
+    expect(truncated).toBe(true)
+    expect(scanned(SEED, SEED.length).truncated).toBe(false)
   })
 })

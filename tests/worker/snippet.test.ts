@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
+import { DEFAULT_SNIPPET_OPTIONS, escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
 import { analyze } from '../../src/analyzer'
 
 const REUTERS = `Crude oil prices rallied today, moving over 17.00 dlrs a barrel because of Saudi Arabia's determined effort to support prices, analysts said.`
@@ -52,9 +52,18 @@ describe('markRanges', () => {
 })
 
 describe('passage choice on a long text', () => {
-  it('finds the densest window anywhere in a body of thousands of words', () => {
-    const filler = 'Shipments were steady. '.repeat(2000)
-    const text = `${filler}Cocoa exports and cocoa prices rose. ${filler}`
-    expect(snippet(text, new Set(analyze('cocoa price')), { words: 8 })).toContain('<mark>Cocoa</mark> exports and <mark>cocoa</mark> <mark>prices</mark>')
+  const filler = 'Shipments were steady. '.repeat(400) // 9,200 characters, 1,200 words
+  const text = `${filler}Cocoa exports and cocoa prices rose. ${filler}`
+  const terms = new Set(analyze('cocoa price'))
+
+  it('finds the densest window anywhere in the first maxScanChars (default 10,000) of a body of thousands of words', () => {
+    expect(DEFAULT_SNIPPET_OPTIONS.maxScanChars).toBe(10_000)
+    expect(snippet(text, terms, { words: 8 })).toContain('<mark>Cocoa</mark> exports and <mark>cocoa</mark> <mark>prices</mark>')
+  })
+
+  it('does not search past maxScanChars, and cuts the opening it shows with " …"', () => {
+    const cut = snippet(text, terms, { words: 8, maxScanChars: 5_000 })
+    expect(cut).toBe('Shipments were steady. Shipments were steady. Shipments were …')
+    expect(snippet(text, terms, { words: 8, maxScanChars: 20_000 })).toContain('<mark>Cocoa</mark>')
   })
 })
