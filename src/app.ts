@@ -24,11 +24,11 @@
  * export default app
  * ```
  */
-import { Hono } from 'hono'
+import { Hono, type Env } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
-import { errorBody, excerpt } from './http/errors'
+import { errorBody, excerpt, type ErrorBody } from './http/errors'
 import { versionedCache } from './http/cache'
 import { edgeCache } from './http/edge-cache'
 import { rateLimit } from './http/rate-limit'
@@ -54,9 +54,12 @@ export interface Bindings {
 
 type AppEnv = { Bindings: Bindings; Variables: { index: SearchIndex } }
 
-export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
-  const app = new Hono<AppEnv>()
+/** The bindings every app of the project reads, the front Worker's included (`src/front`). */
+export type CommonBindings = Pick<Bindings, 'ALLOWED_ORIGINS' | 'RATE_LIMITER'>
 
+/** A new app with what every public app shares: security headers, CORS, and the per-client rate limit. */
+export function baseApp<E extends { Bindings: CommonBindings }>(): Hono<E> {
+  const app = new Hono<E>()
   // Security headers on every answer. Cross-Origin-Resource-Policy is
   // cross-origin because other sites load /widget.js and call the API; pages
   // set their own Content-Security-Policy (src/site, src/openapi).
@@ -70,6 +73,14 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
       maxAge: 86400,
     }),
   )
+  for (const path of ['/search', '/suggest', '/topics', '/articles/*']) {
+    app.use(path, rateLimit({ binding: (c) => c.env?.RATE_LIMITER, retryAfterSeconds: 60 }))
+  }
+  return app
+}
+
+export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
+  const app = baseApp<AppEnv>()
   // Loads the index (once per isolate) for the routes that need it.
   const withIndex = createMiddleware<AppEnv>(async (c, next) => {
     try {
@@ -82,24 +93,12 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
   })
   const cached = versionedCache({ version: (c) => c.get('index').manifest.indexVersion })
   const edgeCached = edgeCache({ version: (c) => c.get('index').manifest.indexVersion })
-  for (const path of ['/search', '/suggest', '/topics', '/articles/*']) {
-    app.use(path, rateLimit({ binding: (c) => c.env?.RATE_LIMITER, retryAfterSeconds: 60 }))
-  }
 
   app.get('/search', withIndex, cached, edgeCached, validateQuery(SEARCH_PARAMS), async (c) => {
     const params = c.req.valid('query')
     const index = c.get('index')
-    const slugs: string[] = []
-    for (const topic of params.topic) {
-      const slug = resolveTopic(index, topic)
-      if (slug === undefined) {
-        return c.json(
-          errorBody(400, 'invalid_parameter', `topic "${excerpt(topic)}" is not a known topic`, { parameter: 'topic', allowed: ALLOWED.topic }),
-          400,
-        )
-      }
-      slugs.push(slug)
-    }
+    const slugs = topicSlugs(index, params.topic)
+    if (!Array.isArray(slugs)) return c.json(slugs, 400)
     const { q, limit, offset, sort, from, to, recency, snippetWords } = params
     const answer = await search(index, { q, topics: slugs, limit, offset, sort, from, to, recency, snippetWords })
     // Nothing found: offer a corrected query built from the index vocabulary. Only then: with
@@ -155,6 +154,11 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     })
   })
 
+  return finishApp(app)
+}
+
+/** The site, the API docs, and the 404 and 500 answers: the last routes of every public app. */
+export function finishApp<E extends Env>(app: Hono<E>): Hono<E> {
   registerSite(app)
   registerApiDocs(app)
 
@@ -165,6 +169,19 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     return c.json(errorBody(500, 'internal_error', 'the search service failed to answer this request'), 500)
   })
   return app
+}
+
+/** The slugs of the `topic` parameters, or the 400 body naming the first that is not a known topic. */
+export function topicSlugs(index: SearchIndex, topics: readonly string[]): string[] | ErrorBody {
+  const slugs: string[] = []
+  for (const topic of topics) {
+    const slug = resolveTopic(index, topic)
+    if (slug === undefined) {
+      return errorBody(400, 'invalid_parameter', `topic "${excerpt(topic)}" is not a known topic`, { parameter: 'topic', allowed: ALLOWED.topic })
+    }
+    slugs.push(slug)
+  }
+  return slugs
 }
 
 /** The CORS allow-list check: `*` allows any origin; otherwise the origin must be listed exactly. */

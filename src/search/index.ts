@@ -182,7 +182,63 @@ export function analyzeTree(tree: QueryTree): { input: PlanInput; notices: strin
   return { input: { groups, excluded }, notices }
 }
 
+/**
+ * One ranked match before its article is read: internal number, displayed
+ * score, and the key it was ranked by (the score; with `recency`, the
+ * logarithm of the adjusted score; 0 under date order and when browsing, where
+ * the number alone orders). Equal keys are ordered by number.
+ */
+export interface RankedHit {
+  n: number
+  score: number
+  key: number
+}
+
+/**
+ * The ranking half of {@link search}, without reading any article: what a
+ * shard answers the front Worker (`src/shard`, `docs/sharding.md`).
+ */
+export interface Ranking {
+  total: number
+  relaxed: boolean
+  notices: string[]
+  facets: FacetCount[]
+  /** Matches of the query as run (AND, or OR when relaxed) before the topic and date filters; null when browsing. */
+  matched: number | null
+  /** The best `offset + limit` matches, from the first (not only the page). */
+  ranked: RankedHit[]
+  /** The query the hits matched, for their snippets; null when browsing. */
+  plan: QueryPlan | null
+}
+
+/**
+ * The AND→OR rule: `auto` relaxes when the AND query matches nothing; a shard
+ * is told `and` or `or` by the front Worker, which decides on the whole corpus.
+ */
+export type Relaxation = 'auto' | 'and' | 'or'
+
 export async function search(index: SearchIndex, request: SearchRequest): Promise<SearchResponse> {
+  const ranking = await rank(index, request)
+  return {
+    query: request.q,
+    total: ranking.total,
+    limit: request.limit,
+    offset: request.offset,
+    relaxed: ranking.relaxed,
+    notices: ranking.notices,
+    hits: await pageHits(index, request, ranking.plan, ranking.ranked.slice(request.offset)),
+    facets: { topics: ranking.facets },
+  }
+}
+
+/** The engine plan of `q` with AND, as {@link search} runs it, and the parser's notices. */
+export function planQuery(index: SearchIndex, q: string): { plan: QueryPlan; notices: string[] } {
+  const { input, notices } = analyzeTree(parseQuery(q))
+  return { plan: index.engine.planInput(input, { ...QUERY_OPTIONS, combineWith: 'AND' }), notices }
+}
+
+/** Total, facets and the best `offset + limit` matches of a request: {@link search} without the articles. */
+export async function rank(index: SearchIndex, request: SearchRequest, relaxation: Relaxation = 'auto'): Promise<Ranking> {
   const { engine } = index
   const { docs } = engine
   const wanted = topicMask(index, request.topics)
@@ -197,14 +253,14 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
         ? (doc: number) => docs.hasAnyTopic(doc, wanted)
         : inRange
   const end = request.offset + request.limit
-  const { input, notices } = analyzeTree(parseQuery(request.q))
-  const plan = engine.planInput(input, { ...QUERY_OPTIONS, combineWith: 'AND' })
+  const { plan, notices } = planQuery(index, request.q)
 
   let relaxed = false
   let total = 0
-  let page: { n: number; score: number }[]
+  let ranked: RankedHit[]
   let facets: FacetCount[]
-  let terms: Map<number, ReadonlySet<string>> | undefined
+  let matched: number | null = null
+  let active: QueryPlan | null = null
   if (plan.terms.length === 0) {
     // Browse: every article in the date range, newest first (internal numbers are in date order), minus exclusions.
     let excluded: Set<number> | undefined
@@ -212,7 +268,7 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
       await engine.load(plan)
       excluded = new Set(engine.excludedDocs(plan))
     }
-    page = []
+    ranked = []
     const filtered = dated || excluded !== undefined
     const inView = filtered ? new Int32Array(dateHi - dateLo) : null
     let viewed = 0
@@ -220,42 +276,50 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
       if (excluded?.has(n)) continue
       if (inView) inView[viewed++] = n
       if (wanted && !docs.hasAnyTopic(n, wanted)) continue
-      if (total >= request.offset && total < end) page.push({ n, score: 0 })
+      if (total < end) ranked.push({ n, score: 0, key: 0 })
       total++
     }
     facets = countTopics(index, inView ? inView.subarray(0, viewed) : null)
   } else {
     await engine.load(plan)
-    let active: QueryPlan = plan
-    let matches: Matches = engine.execute(plan)
-    if (matches.count === 0) {
+    active = plan
+    let matches: Matches | undefined = relaxation === 'or' ? undefined : engine.execute(plan)
+    if (matches === undefined || (matches.count === 0 && relaxation === 'auto')) {
       relaxed = true
       active = { ...plan, and: false }
       matches = engine.execute(active)
     }
+    matched = matches.count
     if (keep) for (let i = 0; i < matches.count; i++) total += keep(matches.docs[i]!) ? 1 : 0
     else total = matches.count
     let ranking = matches
     if (request.recency !== undefined) ({ ranking, matches } = withRecency(index, matches, request.recency))
-    const ranked = engine.rank(ranking, end, keep, request.sort === 'date' ? 'date' : 'score').subarray(request.offset)
-    page = Array.from(ranked, (i) => ({ n: matches.docs[i]!, score: matches.scores[i]! }))
-    let facetDocs = matches.docs.subarray(0, matches.count)
+    const byDate = request.sort === 'date'
+    const { docs: numbers, scores } = matches
+    ranked = Array.from(engine.rank(ranking, end, keep, byDate ? 'date' : 'score'), (i) => ({
+      n: numbers[i]!,
+      score: scores[i]!,
+      key: byDate ? 0 : ranking.scores[i]!,
+    }))
+    let facetDocs = numbers.subarray(0, matches.count)
     if (inRange) facetDocs = facetDocs.filter(inRange)
     facets = countTopics(index, facetDocs)
-    const details = engine.explain(active, page.map((hit) => hit.n))
-    terms = new Map([...details].map(([n, detail]) => [n, new Set(detail.terms)]))
   }
-  const articles = await index.articles(page.map((hit) => hit.n))
-  return {
-    query: request.q,
-    total,
-    limit: request.limit,
-    offset: request.offset,
-    relaxed,
-    notices,
-    hits: page.map((hit, i) => toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS, request.snippetWords)),
-    facets: { topics: facets },
-  }
+  return { total, relaxed, notices, facets, matched, ranked, plan: active }
+}
+
+/**
+ * The hits of a page: their articles, with the snippets around the terms of
+ * `plan` each matched (null: none). The plan's postings must be loaded.
+ */
+export async function pageHits(index: SearchIndex, request: SearchRequest, plan: QueryPlan | null, page: readonly { n: number; score: number }[]): Promise<Hit[]> {
+  const numbers = page.map((hit) => hit.n)
+  const details = plan ? index.engine.explain(plan, numbers) : undefined
+  const articles = await index.articles(numbers)
+  return page.map((hit, i) => {
+    const matched = details?.get(hit.n)
+    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched.terms) : NO_TERMS, request.snippetWords)
+  })
 }
 
 /**
