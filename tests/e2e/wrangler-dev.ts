@@ -25,10 +25,11 @@ export interface DevServer {
  * Starts the real `wrangler dev` (local workerd, offline) on a free port and
  * resolves when it says it is ready. The caller stops it.
  */
-export async function startWranglerDev(options: { config?: string; timeoutMs?: number } = {}): Promise<DevServer> {
+export async function startWranglerDev(options: { config?: string | readonly string[]; timeoutMs?: number } = {}): Promise<DevServer> {
   const port = await freePort()
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
-  if (options.config) args.push('--config', options.config)
+  // Several configs: one session with every Worker, the first on the port (the sharded setup, docs/sharding.md).
+  for (const config of [options.config ?? []].flat()) args.push('--config', config)
   const started = Date.now()
   const child = spawn('node_modules/.bin/wrangler', args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1', CI: '1' },

@@ -1,0 +1,75 @@
+/**
+ * Wrangler configs for the sharded setup (`docs/sharding.md`), generated from
+ * wrangler.toml (compatibility date, vars, `[assets]` settings) by
+ * `bench/lib/wrangler.ts`'s `tempConfig`, for K shards found in an assets dir:
+ *
+ * - `<name>-shard-<i>`: `src/shard/index.ts` over the whole assets dir with
+ *   `INDEX_PREFIX = "shard-<i>/"`, `workers_dev = false` (no public URL when
+ *   deployed: reachable only through service bindings);
+ * - `<name>-front`: `src/front/index.ts`, no assets, one `[[services]]`
+ *   binding `SHARD_<i>` per shard.
+ *
+ * No `[[ratelimits]]` anywhere: locally every request comes from one address
+ * (add the block to the front's config to deploy it with a per-client limit).
+ *
+ * `wrangler dev -c <front> -c <shard-0> … -c <shard-(K-1)>` serves them in one
+ * session; the first config is the one on the port.
+ *
+ * @example
+ * ```ts
+ * const { front, shards } = shardedConfigs({ dir: '.wrangler/sharded', assets: 'generated/assets' })
+ * ```
+ */
+import { existsSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempConfig } from '../bench/lib/wrangler'
+
+export interface ShardedConfigs {
+  /** Config paths, front first: the order `wrangler dev -c` wants. */
+  all: string[]
+  front: string
+  shards: string[]
+}
+
+/** Shards in an assets dir: `shard-0/`, `shard-1/`, … (consecutive, each with a manifest). */
+export function shardCount(assets: string): number {
+  let k = 0
+  while (existsSync(join(assets, `shard-${k}`, 'manifest.json'))) k++
+  return k
+}
+
+/** Drops a `[table]` or `[[array]]` block (header to the next header or the end). */
+function withoutBlock(toml: string, header: string): string {
+  const at = toml.indexOf(`\n${header}\n`)
+  if (at < 0) return toml
+  const next = toml.slice(at + header.length + 2).search(/^\[/m)
+  return toml.slice(0, at + 1) + (next < 0 ? '' : toml.slice(at + header.length + 2 + next))
+}
+
+/** Rewrites a generated config in place. */
+function edit(path: string, change: (toml: string) => string): void {
+  writeFileSync(path, change(readFileSync(path, 'utf8')))
+}
+
+export function shardedConfigs(options: { dir: string; assets: string; name?: string; shards?: number }): ShardedConfigs {
+  const name = options.name ?? 'edge-article-search'
+  const k = options.shards ?? shardCount(options.assets)
+  if (k === 0) throw new Error(`no shard-0/manifest.json in ${options.assets}: build with npm run build -- --shards 4`)
+  const shards = Array.from({ length: k }, (_, i) => {
+    const path = tempConfig({ dir: options.dir, name: `${name}-shard-${i}`, assets: options.assets, main: 'src/shard/index.ts' })
+    edit(path, (toml) =>
+      withoutBlock(toml, '[[ratelimits]]')
+        .replace(/^(name\s*=.*)$/m, '$1\n# Reachable only through the front\'s service binding.\nworkers_dev = false')
+        .replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`),
+    )
+    return path
+  })
+  const front = tempConfig({ dir: options.dir, name: `${name}-front`, assets: options.assets, main: 'src/front/index.ts' })
+  edit(front, (toml) => {
+    let out = withoutBlock(withoutBlock(toml, '[assets]'), '[[ratelimits]]').trimEnd()
+    for (let i = 0; i < k; i++) out += `\n\n[[services]]\nbinding = "SHARD_${i}"\nservice = ${JSON.stringify(`${name}-shard-${i}`)}`
+    return `${out}\n`
+  })
+  return { all: [front, ...shards], front, shards }
+}
