@@ -50,7 +50,7 @@ import { processTerm, tokenize, analyze } from '../analyzer'
 import type { ClauseInput, EngineSearchOptions, Matches, PlanInput, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
 import { parseQuery, type Clause, type QueryTree } from '../query'
-import { DEFAULT_SNIPPET_OPTIONS, highlightRanges, markRanges, passage } from '../snippet'
+import { highlightRanges, markRanges, passage, scanCharsPerHit, type SnippetOptions } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
 
 export interface SearchRequest {
@@ -67,7 +67,7 @@ export interface SearchRequest {
   to?: number
   /** Half-life in days of the recency factor. */
   recency?: number
-  /** Snippet length in words. Default: {@link DEFAULT_SNIPPET_OPTIONS}. */
+  /** Snippet length in words. Default 30 (`DEFAULT_SNIPPET_OPTIONS.words`, src/snippet). */
   snippetWords?: number
 }
 
@@ -318,7 +318,7 @@ export async function pageHits(index: SearchIndex, request: SearchRequest, plan:
   const articles = await index.articles(numbers)
   return page.map((hit, i) => {
     const matched = details?.get(hit.n)
-    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched.terms) : NO_TERMS, request.snippetWords)
+    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched.terms) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanCharsPerHit(page.length) })
   })
 }
 
@@ -386,7 +386,7 @@ export function toHit(
   article: StoredArticle,
   score: number,
   terms: ReadonlySet<string>,
-  snippetWords = DEFAULT_SNIPPET_OPTIONS.words,
+  snippet: Partial<SnippetOptions> = {},
 ): Hit {
   const titleHighlights = highlightRanges(article.title, terms)
   return {
@@ -398,7 +398,7 @@ export function toHit(
     url: article.url,
     topics: article.topics.map((slug) => topicName(index, slug)),
     score,
-    snippet: snippetOf(article, terms, snippetWords),
+    snippet: snippetOf(article, terms, snippet),
     titleHighlights,
     titleHtml: markRanges(article.title, titleHighlights),
   }
@@ -408,8 +408,13 @@ export function toHit(
  * The body passage around the matches; the summary's when only the summary
  * matched; the opening of the body (or summary) when only the title matched.
  */
-function snippetOf(article: StoredArticle, terms: ReadonlySet<string>, words: number): string {
-  const fields = [article.body, article.summary].filter((field) => field.length > 0)
-  const passages = fields.map((field) => passage(field, terms, { words }))
-  return (passages.find((candidate) => candidate.matches > 0) ?? passages[0])?.html ?? ''
+function snippetOf(article: StoredArticle, terms: ReadonlySet<string>, options: Partial<SnippetOptions>): string {
+  let opening: string | undefined
+  for (const field of [article.body, article.summary]) {
+    if (field.length === 0) continue
+    const candidate = passage(field, terms, options)
+    if (candidate.matches > 0) return candidate.html
+    opening ??= candidate.html
+  }
+  return opening ?? ''
 }

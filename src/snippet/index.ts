@@ -32,6 +32,21 @@ export interface SnippetOptions {
 
 export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: 30, maxScanChars: 10_000 }
 
+/**
+ * Characters of text searched for the snippets of one page of hits, shared
+ * among its hits: 200,000. It bounds the snippet CPU of a request whatever
+ * its `limit` (about 2 ms here for a full budget).
+ */
+export const PAGE_SCAN_BUDGET = 200_000
+
+/**
+ * `maxScanChars` for each hit of a page of `hits`: the default 10,000 up to
+ * 20 hits, then {@link PAGE_SCAN_BUDGET} shared (2,000 each for 100 hits).
+ */
+export function scanCharsPerHit(hits: number): number {
+  return Math.min(DEFAULT_SNIPPET_OPTIONS.maxScanChars, Math.floor(PAGE_SCAN_BUDGET / Math.max(1, hits)))
+}
+
 export { escapeHtml }
 
 export interface Passage {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SNIPPET_OPTIONS, escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
+import { DEFAULT_SNIPPET_OPTIONS, PAGE_SCAN_BUDGET, scanCharsPerHit, escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
 import { analyze } from '../../src/analyzer'
 
 const REUTERS = `Crude oil prices rallied today, moving over 17.00 dlrs a barrel because of Saudi Arabia's determined effort to support prices, analysts said.`
@@ -65,5 +65,12 @@ describe('passage choice on a long text', () => {
     const cut = snippet(text, terms, { words: 8, maxScanChars: 5_000 })
     expect(cut).toBe('Shipments were steady. Shipments were steady. Shipments were …')
     expect(snippet(text, terms, { words: 8, maxScanChars: 20_000 })).toContain('<mark>Cocoa</mark>')
+  })
+})
+
+describe('scanCharsPerHit', () => {
+  it('gives each hit the default 10,000 characters up to 20 hits, then shares 200,000 among the page', () => {
+    expect(PAGE_SCAN_BUDGET).toBe(200_000)
+    expect([1, 10, 20, 21, 50, 100].map(scanCharsPerHit)).toEqual([10_000, 10_000, 10_000, 9_523, 4_000, 2_000])
   })
 })
