@@ -163,10 +163,11 @@ export interface DevServer {
  * test), with the inspector port returned and the "Ready" instant kept, which
  * the benchmark needs and the test helper does not expose.
  */
-export async function startDev(config: string, timeoutMs = 600_000): Promise<DevServer> {
+export async function startDev(config: string | readonly string[], timeoutMs = 600_000): Promise<DevServer> {
   const port = await freePort()
   const inspectorPort = await freePort()
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--config', config]
+  // Several configs: one session, the first Worker on the port (the sharded setup, bench/sharded.ts).
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), ...[config].flat().flatMap((c) => ['--config', c])]
   const started = performance.now()
   const child = spawn(WRANGLER, args, { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   live.add(child.pid!)
