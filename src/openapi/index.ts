@@ -18,6 +18,9 @@ import { z } from 'zod'
 import { ARTICLE_RESPONSE, ERROR_RESPONSE, HEALTH_RESPONSE, RELATED_RESPONSE, SEARCH_RESPONSE, SUGGEST_RESPONSE, TOPICS_RESPONSE } from '../api-schema'
 import { ALLOWED, NO_PARAMS, SEARCH_LIMITS, SEARCH_PARAMS } from '../params'
 import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS } from '../params/suggest'
+import { MAX_EXPANSIONS } from '../engine'
+import { MAX_TYPO_TERMS } from '../search'
+import { DEFAULT_SNIPPET_OPTIONS, PAGE_SCAN_BUDGET } from '../snippet'
 
 type QuerySchema = z.ZodObject<z.ZodRawShape>
 
@@ -152,7 +155,10 @@ export function openApiDocument(): Record<string, any> {
       description:
         `Ranked full-text search over articles, from a Cloudflare Worker. Limits: q at most ${SEARCH_LIMITS.maxQueryLength} characters and ` +
         `${SEARCH_LIMITS.maxQueryTerms} terms; limit 1–${SEARCH_LIMITS.maxLimit}; offset 0–${SEARCH_LIMITS.maxOffset}; at most ${SEARCH_LIMITS.maxTopics} topics; ` +
-        `snippetWords ${SEARCH_LIMITS.minSnippetWords}–${SEARCH_LIMITS.maxSnippetWords} (default ${SEARCH_LIMITS.defaultSnippetWords}).`,
+        `snippetWords ${SEARCH_LIMITS.minSnippetWords}–${SEARCH_LIMITS.maxSnippetWords} (default ${SEARCH_LIMITS.defaultSnippetWords}). ` +
+        `Budgets that shape an answer without refusing it: typo tolerance for the first ${MAX_TYPO_TERMS} words of 5 letters or more; ` +
+        `a typo or prefix expands to the ${MAX_EXPANSIONS} most frequent terms per word; snippets search the first ${DEFAULT_SNIPPET_OPTIONS.maxScanChars} characters ` +
+        `of a body, and ${PAGE_SCAN_BUDGET} for a whole page.`,
     },
     paths: Object.fromEntries(
       [...new Set(OPERATIONS.map((operation) => operation.path))].map((path) => [

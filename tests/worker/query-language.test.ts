@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Bindings } from '../../src/app'
 import { SEARCH_RESPONSE } from '../../src/api-schema'
 import { assetSource, loadSearchIndex, type SearchIndex } from '../../src/search-index'
-import { QUERY_OPTIONS } from '../../src/search'
+import { MAX_TYPO_TERMS, QUERY_OPTIONS, typoDistance } from '../../src/search'
 import { processTerm, tokenize } from '../../src/analyzer'
 import { getJson } from './helpers'
 
@@ -147,6 +147,18 @@ describe('prefix and typos', () => {
     for (const hit of typing.hits) expect(`${hit.title} ${hit.snippet}`).toMatch(/\bexport/i)
     // An exact phrase word has no prefix: "expo" alone is not a word of the corpus.
     expect((await search('wheat "expo"')).relaxed).toBe(true)
+  })
+
+  it('typo tolerance covers the first 8 words long enough for it; later words match exactly', async () => {
+    expect(MAX_TYPO_TERMS).toBe(8)
+    // Eight 5-letter-or-longer words, then the misspelt one, in OR so that every word counts on its own.
+    const eight = ['wheat', 'exports', 'grain', 'prices', 'coffee', 'brazil', 'cocoa', 'dollar']
+    expect(typoDistance('argentnia', 8, [...eight, 'argentnia'])).toBe(false)
+    expect(typoDistance('argentnia', 7, [...eight.slice(1), 'argentnia'])).toBe(2)
+    expect(typoDistance('oil', 0, ['oil'])).toBe(false)
+    const late = await search(`${eight.join(' OR ')} OR argentnia`, '&limit=100')
+    const early = await search(`argentnia OR ${eight.join(' OR ')}`, '&limit=100')
+    expect(early.total).toBeGreaterThan(late.total)
   })
 
   it('a misspelt word finds the right articles: "argentnia" finds Argentina', async () => {
