@@ -36,6 +36,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections N       autocannon connections (default 16)
   --skip-reference      do not measure the MiniSearch reference
   --build-timeout MIN   give up on a build after MIN minutes (default 30)
+  --reuse-builds        keep a corpus's earlier build in the scratch dir (<tmp>/<corpus>/out) instead of rebuilding
   --tmp DIR             scratch dir (default .tmp/bench; git-ignored)`
 
 interface Side {
@@ -91,6 +92,7 @@ interface Options {
   connections: number
   skipReference: boolean
   buildTimeoutMs: number
+  reuseBuilds: boolean
   tmp: string
 }
 
@@ -98,7 +100,7 @@ async function runCorpus(label: string, paths: string[], options: Options): Prom
   const dir = resolve(options.tmp, label.replace(/[^a-z0-9]+/gi, '-').toLowerCase())
   mkdirSync(dir, { recursive: true })
   log(`\n== ${label}: building ${paths.join(' ')}`)
-  const built = buildCorpus(paths, dir, options.buildTimeoutMs)
+  const built = buildCorpus(paths, dir, options.buildTimeoutMs, options.reuseBuilds)
   log(`  build ${built.ok ? 'ok' : 'FAILED'} in ${(built.buildMs / 1000).toFixed(1)} s; reference: ${built.referenceSource}`)
   const result: CorpusResult = {
     label,
@@ -141,7 +143,7 @@ export function formatCorpus(r: CorpusResult): string {
   const rows: string[][] = []
   const row = (metric: string, ours: number | null | undefined, ref: number | null | undefined, fmt: (n: number) => string) =>
     rows.push([metric, ours == null ? 'n/a' : fmt(ours), ref == null ? 'n/a' : fmt(ref), ratio(ours, ref)])
-  row('build time (project CLI)', r.buildMs, null, (n) => `${(n / 1000).toFixed(1)} s`)
+  row('build time (project CLI; n/a when --reuse-builds kept it)', Number.isNaN(r.buildMs) ? null : r.buildMs, null, (n) => `${(n / 1000).toFixed(1)} s`)
   row('script raw (dry-run)', o.script?.rawKiB, f?.script?.rawKiB, kib)
   row('script gzip (dry-run)', o.script?.gzipKiB, f?.script?.gzipKiB, kib)
   row('static assets total', o.assets?.totalBytes, f?.assets?.totalBytes, fmtBytes)
@@ -208,6 +210,7 @@ async function main() {
       connections: { type: 'string', default: '16' },
       'skip-reference': { type: 'boolean', default: false },
       'build-timeout': { type: 'string', default: '30' },
+      'reuse-builds': { type: 'boolean', default: false },
       tmp: { type: 'string', default: '.tmp/bench' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -220,6 +223,7 @@ async function main() {
     connections: Number(values.connections),
     skipReference: values['skip-reference']!,
     buildTimeoutMs: Number(values['build-timeout']) * 60_000,
+    reuseBuilds: values['reuse-builds'],
     tmp: resolve(values.tmp!),
   }
   const corpora: [string, string[]][] = []

@@ -37,26 +37,39 @@ function linkOrCopy(from: string, to: string) {
   }
 }
 
-export function buildCorpus(paths: string[], dir: string, timeoutMs: number): Built {
+/**
+ * Builds `paths` into `<dir>/out` with the project's build and `--reference`.
+ * With `reuse`, an earlier build of the same dir (its `out/manifest.json`)
+ * is kept instead, and `buildMs` is NaN: a 200k build takes half an hour.
+ */
+export function buildCorpus(paths: string[], dir: string, timeoutMs: number, reuse = false): Built {
   const out = resolve(dir, 'out')
-  rmSync(out, { recursive: true, force: true })
-  // `npm run build -- …`: the project's build (it may run more than the index CLI, e.g. the widget bundle).
-  const help = spawnSync(resolve('node_modules/.bin/tsx'), ['index-build/cli.ts', '--help'], { encoding: 'utf8' }).stdout ?? ''
-  const args = ['run', 'build', '--', ...paths, '--out', out, '--quiet']
-  if (help.includes('--reference')) args.push('--reference')
-  const started = performance.now()
-  const result = spawnSync('npm', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: 'SIGKILL' })
-  const buildMs = performance.now() - started
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
-  const built: Built = { out, buildMs, ok: result.status === 0, output, referenceAssets: null, referenceSource: 'none' }
-  if (!built.ok) return built
+  const refSrc = resolve(dir, 'reference-src')
+  let built: Built
+  if (reuse && existsSync(join(out, 'manifest.json'))) {
+    built = { out, buildMs: Number.NaN, ok: true, output: `reused ${out}`, referenceAssets: null, referenceSource: 'none' }
+  } else {
+    rmSync(out, { recursive: true, force: true })
+    // `npm run build -- …`: the project's build (it may run more than the index CLI, e.g. the widget bundle).
+    const help = spawnSync(resolve('node_modules/.bin/tsx'), ['index-build/cli.ts', '--help'], { encoding: 'utf8' }).stdout ?? ''
+    const args = ['run', 'build', '--', ...paths, '--out', out, '--quiet']
+    if (help.includes('--reference')) args.push('--reference')
+    const started = performance.now()
+    const result = spawnSync('npm', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: 'SIGKILL' })
+    const buildMs = performance.now() - started
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
+    built = { out, buildMs, ok: result.status === 0, output, referenceAssets: null, referenceSource: 'none' }
+    if (!built.ok) return built
+    rmSync(refSrc, { recursive: true, force: true })
+  }
 
   // The reference: <out>/reference/minisearch.json (written by the compact build's --reference), else a
   // MiniSearch index.json (format 1). The reference/ dir is moved out of <out> so that it is neither
   // served to nor counted in the project's own assets.
-  const refSrc = resolve(dir, 'reference-src')
-  rmSync(refSrc, { recursive: true, force: true })
-  if (existsSync(join(out, 'reference'))) renameSync(join(out, 'reference'), refSrc)
+  if (existsSync(join(out, 'reference'))) {
+    rmSync(refSrc, { recursive: true, force: true })
+    renameSync(join(out, 'reference'), refSrc)
+  }
   const index = [join(refSrc, 'minisearch.json'), join(out, 'index.json')].find(
     (path) => existsSync(path) && /^\s*\{\s*"documentCount"/.test(head(path)),
   )
