@@ -94,7 +94,7 @@ export function createFrontApp() {
     if (wantCorrection && !byShard.has(0)) byShard.set(0, [])
     const fetched = await Promise.all(
       [...byShard].map(async ([shard, hits]) => {
-        const body: HitsCall = { mode, hits: hits.map((hit) => [hit.n, hit.score]) }
+        const body: HitsCall = { mode, hits: hits.map((hit) => [hit.n, hit.score]), pageSize: page.length }
         if (wantCorrection && shard === 0) body.didYouMean = wantCorrection
         return [shard, await call<ShardHits>(shards[shard]!, HITS_PATH, body)] as const
       }),

@@ -330,14 +330,22 @@ export async function rank(index: SearchIndex, request: SearchRequest, relaxatio
 /**
  * The hits of a page: their articles, with the snippets around the terms of
  * `plan` each matched (null: none). The plan's postings must be loaded.
+ * `pageSize`: hits on the whole page, which share the snippet scan budget (a
+ * shard builds only its part of the page).
  */
-export async function pageHits(index: SearchIndex, request: SearchRequest, plan: QueryPlan | null, page: readonly { n: number; score: number }[]): Promise<Hit[]> {
+export async function pageHits(
+  index: SearchIndex,
+  request: SearchRequest,
+  plan: QueryPlan | null,
+  page: readonly { n: number; score: number }[],
+  pageSize = page.length,
+): Promise<Hit[]> {
   const numbers = page.map((hit) => hit.n)
   const details = plan ? index.engine.explain(plan, numbers) : undefined
   const articles = await index.articles(numbers)
   return page.map((hit, i) => {
     const matched = details?.get(hit.n)
-    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched.terms) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanCharsPerHit(page.length) })
+    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched.terms) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanCharsPerHit(pageSize) })
   })
 }
 

@@ -112,7 +112,7 @@ export function addShardRoutes(app: Hono<{ Bindings: ShardBindings }>): void {
     const active = plan.terms.length === 0 ? null : call.mode === 'or' ? { ...plan, and: false } : plan
     if (active) await index.engine.load(active)
     const base = index.engine.docBase
-    const answer: ShardHits = { hits: await pageHits(index, request, active, call.hits.map(([n, score]) => ({ n: n - base, score }))) }
+    const answer: ShardHits = { hits: await pageHits(index, request, active, call.hits.map(([n, score]) => ({ n: n - base, score })), call.pageSize) }
     if (call.didYouMean) {
       const suggestion = didYouMean(index, request.q, await globalLexicon(c.env, index), call.didYouMean)
       if (suggestion !== undefined) answer.didYouMean = suggestion

@@ -49,6 +49,8 @@ export interface HitsCall {
   mode: ShardMode
   /** Global internal numbers and displayed scores, in page order; all of this shard. */
   hits: [number, number][]
+  /** Hits on the whole page (all shards): they share one snippet scan budget, as in one index. */
+  pageSize: number
   /** Also compute `didYouMean` (the front asks when the whole corpus found nothing). */
   didYouMean?: { total: number; relaxed: boolean }
 }
