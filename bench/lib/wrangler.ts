@@ -154,6 +154,8 @@ export interface DevServer {
   /** `performance.now()` at wrangler's "Ready on" line. */
   readyAt: number
   readyAfterMs: number
+  /** Everything wrangler dev printed so far (reloads, uncaught errors, workerd's messages). */
+  log(): string
   stop(): Promise<void>
 }
 
@@ -211,7 +213,7 @@ export async function startDev(config: string | readonly string[], timeoutMs = 6
   }
   try {
     const readyAt = await ready
-    return { url: `http://127.0.0.1:${port}`, inspectorPort, process: child, readyAt, readyAfterMs: readyAt - started, stop }
+    return { url: `http://127.0.0.1:${port}`, inspectorPort, process: child, readyAt, readyAfterMs: readyAt - started, log: () => output, stop }
   } catch (error) {
     await stop()
     throw error
