@@ -187,11 +187,12 @@ export function formatCorpus(r: CorpusResult): string {
 function formatWorst(r: CorpusResult): string {
   const ours = r.ours.dev?.worst ?? []
   if (ours.length === 0) return ''
-  const cpu = (w: WorstCaseFigure | undefined) => (w ? `${w.status} · ${fmtMs(w.firstMs)} / ${fmtMs(w.warmMs)} / ${fmtMs(w.maxMs)}` : 'n/a')
+  const cpu = (w: WorstCaseFigure | undefined) =>
+    w ? `${w.status} · ${fmtMs(w.firstMs)} / ${fmtMs(w.warmMs)} / ${fmtMs(w.maxMs)} · ${w.processWarmMs === null ? 'n/a' : fmtMs(w.processWarmMs)}` : 'n/a'
   const rows = ours.map((w) => [w.label, cpu(w), cpu(r.reference?.dev?.worst.find((x) => x.path === w.path)), ratio(w.maxMs, r.reference?.dev?.worst.find((x) => x.path === w.path)?.maxMs)])
   const worst = ours.reduce((a, b) => (b.maxMs > a.maxMs ? b : a))
   return (
-    `\n#### ${r.label}: worst-case requests (isolate CPU ms: status · first run / median of next 4 / max)\n\n` +
+    `\n#### ${r.label}: worst-case requests (CPU ms: status · profile first run / median of next 4 / max · workerd process per warm request, /proc)\n\n` +
     `${table(['request', 'ours', 'reference (MiniSearch)', 'max ours/ref'], rows)}\n\n` +
     `- worst found: ${worst.label}, ${fmtMs(worst.maxMs)} ms CPU (limit 10 ms): \`${worst.path}\`\n`
   )
