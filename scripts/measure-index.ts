@@ -188,7 +188,7 @@ if (only !== 'minisearch') {
     console.log(`${type}\tengine ${percentile(engineTimes, 50).toFixed(3)}/${percentile(engineTimes, 99).toFixed(3)}/${Math.max(...engineTimes).toFixed(2)}\tfull ${percentile(fullTimes, 50).toFixed(3)}/${percentile(fullTimes, 99).toFixed(3)}/${Math.max(...fullTimes).toFixed(2)}`)
   }
   // A page of 10 hits with cold fragments: read + parse the fragments, snippets.
-  const cold = await loadSearchIndex(fileSource(dir), { fragments: 64 })
+  const cold = await loadSearchIndex(fileSource(dir), { articles: 256 })
   const pageTimes: number[] = []
   for (const { q } of workload['2-3 words']!.slice(0, 50)) {
     const fresh = await loadSearchIndex(fileSource(dir))

@@ -4,7 +4,8 @@
  * `wrangler dev` with the inspector on a known port.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '../../tests/e2e/wrangler-dev'
 import { profileCpu, type CpuProfile } from './inspector'
@@ -169,7 +170,10 @@ export async function startDev(config: string | readonly string[], timeoutMs = 6
   const port = await freePort()
   const inspectorPort = await freePort()
   // Several configs: one session, the first Worker on the port (the sharded setup, bench/sharded.ts).
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), ...[config].flat().flatMap((c) => ['--config', c])]
+  // A fresh state dir every time: wrangler dev keeps the Cache API's entries on disk, and the next run over the same
+  // index version (builds are deterministic) would be answered from them for up to s-maxage (300 s), not searched.
+  const persistTo = mkdtempSync(join(tmpdir(), 'bench-wrangler-state-'))
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, ...[config].flat().flatMap((c) => ['--config', c])]
   const started = performance.now()
   const child = spawn(WRANGLER, args, { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   live.add(child.pid!)
@@ -195,6 +199,10 @@ export async function startDev(config: string | readonly string[], timeoutMs = 6
     })
   })
   const stop = async () => {
+    await stopChild()
+    rmSync(persistTo, { recursive: true, force: true })
+  }
+  const stopChild = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((r) => child.once('exit', r))
     try {

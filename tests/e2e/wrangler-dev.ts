@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** A free TCP port on loopback, as the OS hands it out. */
 export function freePort(): Promise<number> {
@@ -27,7 +30,10 @@ export interface DevServer {
  */
 export async function startWranglerDev(options: { config?: string | readonly string[]; timeoutMs?: number } = {}): Promise<DevServer> {
   const port = await freePort()
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
+  // A fresh state dir: wrangler dev keeps Cache API entries on disk, and a later run over the same index version
+  // would otherwise be answered from them instead of searching.
+  const persistTo = mkdtempSync(join(tmpdir(), 'wrangler-dev-state-'))
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--persist-to', persistTo]
   // Several configs: one session with every Worker, the first on the port (the sharded setup, docs/sharding.md).
   for (const config of [options.config ?? []].flat()) args.push('--config', config)
   const started = Date.now()
@@ -59,6 +65,7 @@ export async function startWranglerDev(options: { config?: string | readonly str
     process.kill(-child.pid!, 'SIGTERM')
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL')
+    rmSync(persistTo, { recursive: true, force: true })
   }
   try {
     const readyAfterMs = await ready
