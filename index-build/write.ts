@@ -28,7 +28,7 @@
  */
 import { suggestArtefacts } from './suggest'
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import MiniSearch from 'minisearch'
@@ -133,13 +133,22 @@ export function makeArtefacts(
   return { manifest, files }
 }
 
-/** True while process `pid` runs (signal 0 checks without signalling). */
+/**
+ * True while process `pid` runs (signal 0 checks without signalling). A
+ * zombie, killed but not yet reaped by its parent, does not run: where /proc
+ * exists its state is checked, since signal 0 still reaches it.
+ */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
   }
 }
 

@@ -4,7 +4,7 @@
  * killed with SIGKILL while it writes the full Reuters corpus.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -22,6 +22,15 @@ function build(out: string, ...args: string[]) {
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = await listFiles(dir)
   return new Map(await Promise.all(files.map(async (file) => [file, (await readFile(join(dir, file))).toString('base64')] as const)))
+}
+
+/** True once process `pid` has exited (gone from /proc, or a zombie). */
+function gone(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return true
+  }
 }
 
 /** The build's sibling temporary directories (`.<out>.<pid>.tmp`). */
@@ -55,6 +64,9 @@ describe.runIf(REUTERS_FULL)('an interrupted build', () => {
 
     expect(await snapshot(out)).toEqual(before)
     expect(leftovers(out)).toHaveLength(1)
+    // The tsx wrapper has exited; wait for the build's own node process (the pid in the name) to be gone too.
+    const pid = Number(/\.(\d+)\.tmp$/.exec(leftovers(out)[0]!)![1])
+    for (let i = 0; i < 500 && !gone(pid); i++) await new Promise((resolve) => setTimeout(resolve, 10))
 
     expect(build(out, MARKDOWN).status).toBe(0)
     expect(leftovers(out)).toEqual([])
