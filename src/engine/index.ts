@@ -106,10 +106,14 @@ export const DEFAULT_BM25 = { k: 1.2, b: 0.7, d: 0.5 }
 
 /** Where postings chunks come from: in memory, or fetched on demand and cached. */
 export interface PostingsSource {
-  /** The bytes of chunk c, if loaded. */
+  /** The bytes of chunk c, if loaded (and still cached). */
   get(chunk: number): Uint8Array | undefined
-  /** Makes every chunk in `chunks` available to {@link get}. */
-  load(chunks: readonly number[]): Promise<void>
+  /**
+   * Loads every chunk in `chunks` and returns them. The caller holds the
+   * returned map for as long as it reads them: a cache behind {@link get}
+   * may evict a chunk before then, when other requests load theirs.
+   */
+  load(chunks: readonly number[]): Promise<Map<number, Uint8Array>>
 }
 
 /** One query term, with every dictionary term it matches and that term's weight. */
@@ -160,6 +164,8 @@ export interface QueryPlan {
   chunks: number[]
   /** Positions chunks the plan reads (phrases only). */
   positionChunks: number[]
+  /** Set by {@link Engine.load}: the plan's chunks, held for its run whatever the caches evict meanwhile. */
+  loaded?: { postings: Map<number, Uint8Array>; positions: Map<number, Uint8Array> }
 }
 
 /** A query clause before planning: analyzed terms, and for a phrase their token offsets. */
@@ -473,18 +479,18 @@ export class Engine {
   }
 
   /** The bytes of the chunk of term t, and the global byte offset where that chunk starts. */
-  private chunkBytes(t: number): { bytes: Uint8Array; base: number } {
+  private chunkBytes(t: number, plan: QueryPlan): { bytes: Uint8Array; base: number } {
     const c = this.chunkOf(t)
-    const bytes = this.postings.get(c)
+    const bytes = plan.loaded?.postings.get(c) ?? this.postings.get(c)
     if (!bytes) throw new Error(`postings chunk ${c} is not loaded`)
     return { bytes, base: this.chunkByteStart[c]! }
   }
 
   /** The positions chunk of term t: its offset table and data. */
-  private positionsOf(t: number): { offsets: Uint32Array; data: Uint8Array; first: number } {
+  private positionsOf(t: number, plan: QueryPlan): { offsets: Uint32Array; data: Uint8Array; first: number } {
     const c = this.chunkOf(t)
     let parsed = this.positionTables.get(c)
-    const bytes = this.positions?.get(c)
+    const bytes = plan.loaded?.positions.get(c) ?? this.positions?.get(c)
     if (!bytes) throw new Error(`positions chunk ${c} is not loaded`)
     if (!parsed || parsed.bytes !== bytes) {
       const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
@@ -515,7 +521,7 @@ export class Engine {
       const t = spec.derived[i]!
       const weight = spec.weights[i]!
       const capIdf = spec.idfCap && (i > 0 || !spec.exact) ? spec.idfCap : null
-      const { bytes, base } = this.chunkBytes(t)
+      const { bytes, base } = this.chunkBytes(t, plan)
       for (let f = 0; f < F; f++) {
         const start = dict.postStart[t * F + f]!
         const end = dict.postStart[t * F + f + 1]!
@@ -642,8 +648,8 @@ export class Engine {
       const cursors: PositionCursor[] = []
       for (const spec of clause.specs) {
         const t = spec.derived[0]!
-        const { bytes, base } = this.chunkBytes(t)
-        const { offsets: table, data, first } = this.positionsOf(t)
+        const { bytes, base } = this.chunkBytes(t, plan)
+        const { offsets: table, data, first } = this.positionsOf(t, plan)
         const start = dict.postStart[t * F + f]!
         const end = dict.postStart[t * F + f + 1]!
         cursors.push(new PositionCursor(bytes, start - base, end - base, data, table[(t - first) * F + f]!))
@@ -742,7 +748,11 @@ export class Engine {
   /** Loads the postings (and positions) chunks a plan reads. */
   async load(plan: QueryPlan): Promise<void> {
     if (plan.positionChunks.length && !this.positions) throw new Error('phrase queries need the positions chunks (EngineParts.positions)')
-    await Promise.all([this.postings.load(plan.chunks), plan.positionChunks.length ? this.positions!.load(plan.positionChunks) : undefined])
+    const [postings, positions] = await Promise.all([
+      this.postings.load(plan.chunks),
+      plan.positionChunks.length ? this.positions!.load(plan.positionChunks) : new Map<number, Uint8Array>(),
+    ])
+    plan.loaded = { postings, positions }
   }
 
   /**
@@ -818,7 +828,7 @@ export class Engine {
     for (const doc of localDocs) stamp[doc] = wanted
     for (const spec of plan.specs) {
       for (const t of spec.derived) {
-        const { bytes, base } = this.chunkBytes(t)
+        const { bytes, base } = this.chunkBytes(t, plan)
         let name: string | undefined
         for (let f = 0; f < F; f++) {
           const start = dict.postStart[t * F + f]!
@@ -863,6 +873,6 @@ export class Engine {
 export function memoryPostings(chunks: readonly Uint8Array[]): PostingsSource {
   return {
     get: (chunk) => chunks[chunk],
-    load: async () => undefined,
+    load: async (wanted) => new Map(wanted.flatMap((chunk) => (chunks[chunk] ? [[chunk, chunks[chunk]!] as const] : []))),
   }
 }

@@ -105,7 +105,7 @@ export async function related(index: SearchIndex, lexicon: Lexicon, n: number, l
   const response: RelatedResponse = { id: source.id, hits: [], terms: terms.map(({ term }) => lexicon.surface(term)) }
   if (terms.length === 0) return response
   const plan = relatedPlan(engine, terms)
-  await engine.postings.load(plan.chunks)
+  await engine.load(plan)
   const matches = engine.execute(plan)
   // Topic boost, in place (the arrays are this call's own).
   const { topicStart, topicIds } = engine.docs

@@ -95,16 +95,13 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
   const chunks = new LruCache<number, Uint8Array>(postingsBytes, (bytes) => bytes.byteLength)
   const postings: PostingsSource = {
     get: (chunk) => chunks.peek(chunk),
-    load: async (wanted) => {
-      await Promise.all(wanted.map((chunk) => chunks.get(chunk, () => source.bytes(layout.postings.files[chunk]!))))
-    },
+    load: async (wanted) => new Map(await Promise.all(wanted.map(async (chunk) => [chunk, await chunks.get(chunk, () => source.bytes(layout.postings.files[chunk]!))] as const))),
   }
   const positionChunks = new LruCache<number, Uint8Array>(positionsBytes, (bytes) => bytes.byteLength)
   const positions: PostingsSource = {
     get: (chunk) => positionChunks.peek(chunk),
-    load: async (wanted) => {
-      await Promise.all(wanted.map((chunk) => positionChunks.get(chunk, () => source.bytes(layout.positions.files[chunk]!))))
-    },
+    load: async (wanted) =>
+      new Map(await Promise.all(wanted.map(async (chunk) => [chunk, await positionChunks.get(chunk, () => source.bytes(layout.positions.files[chunk]!))] as const))),
   }
   const engine = new Engine({ layout, terms, docs, postings, positions })
 

@@ -103,7 +103,7 @@ export interface SuggestPlan {
 
 export async function suggest(index: SearchIndex, lexicon: Lexicon, request: SuggestRequest): Promise<SuggestResponse> {
   const plan = planSuggest(index.engine, lexicon, request)
-  await index.engine.postings.load(plan.chunks)
+  await index.engine.postings.load(plan.chunks) // few chunks (the words typed), read at once by rankSuggest
   const ranked = rankSuggest(index.engine, lexicon, plan)
   const titles = ranked.titles
   const missing = titles.filter((n) => lexicon.titles[n] === undefined)

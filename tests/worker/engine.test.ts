@@ -172,3 +172,19 @@ describe('shards with global statistics', () => {
     }
   })
 })
+
+describe('chunks held for the query that loaded them', () => {
+  it('answers as usual when the caches cannot keep a single chunk (each query holds what it loaded)', async () => {
+    // Caches of 1 byte evict every chunk as soon as the next one arrives: before the plan held its chunks,
+    // a query reading more than the cache held failed with "postings chunk N is not loaded" (a 500).
+    const starved = await loadSearchIndex(assetSource(env.ASSETS), { postingsBytes: 1, positionsBytes: 1, articles: 1 })
+    for (const q of ['"crude oil" OR wheat OR gold OR dollar OR coffee', 'bank rate -england', 'title:"oil prices" opec']) {
+      const request = { q, topics: [], limit: 20, offset: 0 }
+      const expected = await search(index, request)
+      const got = await search(starved, request)
+      expect(got.total, q).toBeGreaterThan(0)
+      expect(got.hits.map((hit) => [hit.id, hit.score]), q).toEqual(expected.hits.map((hit) => [hit.id, hit.score]))
+    }
+    expect(starved.cacheStats().postingsChunks).toBeLessThanOrEqual(1)
+  })
+})
