@@ -63,7 +63,8 @@ async function get(url: string): Promise<number> {
  * only when the isolate next wakes up, so a cheap request (a 404) is sent to
  * wake it; the figure is read after the GC has answered.
  */
-async function retainedHeap(inspector: Inspector | undefined, server: DevServer): Promise<HeapFigure> {
+/** The isolate's retained heap after a full GC (V8 heap + ArrayBuffers), through the inspector. */
+export async function retainedHeap(inspector: Inspector | undefined, server: DevServer): Promise<HeapFigure> {
   if (!inspector) return { usedBytes: null, note: 'inspector unavailable' }
   try {
     let done = false
