@@ -3,11 +3,10 @@
  * dry-run deploy (script size), `wrangler check startup` (startup CPU) and
  * `wrangler dev` with the inspector on a known port.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { freePort } from '../../tests/e2e/wrangler-dev'
+import { startWranglerDev, type DevServer } from '../../tests/e2e/wrangler-dev'
 import { profileCpu, type CpuProfile } from './inspector'
 
 export const WRANGLER_ENV = {
@@ -148,82 +147,21 @@ process.once('exit', () => {
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
 
-export interface DevServer {
-  url: string
-  inspectorPort: number
-  process: ChildProcess
-  /** `performance.now()` at wrangler's "Ready on" line. */
-  readyAt: number
-  readyAfterMs: number
-  /** Everything wrangler dev printed so far (reloads, uncaught errors, workerd's messages). */
-  log(): string
-  stop(): Promise<void>
-}
+export type { DevServer }
 
 /**
- * Starts `wrangler dev` on free ports with the inspector enabled. This is the
- * project's tests/e2e/wrangler-dev.ts helper (same ports, env and readiness
- * test), with the inspector port returned and the "Ready" instant kept, which
- * the benchmark needs and the test helper does not expose.
+ * `wrangler dev` for a benchmark: the tests' helper (tests/e2e/wrangler-dev.ts:
+ * free ports, the inspector, a fresh state dir, offline env), with a long
+ * timeout for large indexes, and the server killed if the benchmark exits
+ * early.
  */
-export async function startDev(config: string | readonly string[], timeoutMs = 600_000): Promise<DevServer> {
-  const port = await freePort()
-  const inspectorPort = await freePort()
-  // Several configs: one session, the first Worker on the port (the sharded setup, bench/sharded.ts).
-  // A fresh state dir every time: wrangler dev keeps the Cache API's entries on disk, and the next run over the same
-  // index version (builds are deterministic) would be answered from them for up to s-maxage (300 s), not searched.
-  const persistTo = mkdtempSync(join(tmpdir(), 'bench-wrangler-state-'))
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, ...[config].flat().flatMap((c) => ['--config', c])]
-  const started = performance.now()
-  const child = spawn(WRANGLER, args, { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-  live.add(child.pid!)
-  child.once('exit', () => live.delete(child.pid!))
-  let output = ''
-  const ready = new Promise<number>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (/Build failed|Could not resolve/.test(output)) {
-        clearTimeout(timer)
-        reject(new Error(`wrangler dev could not build the Worker:\n${output.slice(-1500)}`))
-      } else if (/Ready on http/.test(output)) {
-        clearTimeout(timer)
-        resolveReady(performance.now())
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`wrangler dev exited with ${code}:\n${output}`))
-    })
+export function startDev(config: string | readonly string[], timeoutMs = 600_000): Promise<DevServer> {
+  return startWranglerDev({
+    config,
+    timeoutMs,
+    onSpawn: (child) => {
+      live.add(child.pid!)
+      child.once('exit', () => live.delete(child.pid!))
+    },
   })
-  const stop = async () => {
-    await stopChild()
-    rmSync(persistTo, { recursive: true, force: true })
-  }
-  const stopChild = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    try {
-      process.kill(-child.pid!, 'SIGTERM')
-    } catch {
-      return
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
-  }
-  try {
-    const readyAt = await ready
-    return { url: `http://127.0.0.1:${port}`, inspectorPort, process: child, readyAt, readyAfterMs: readyAt - started, log: () => output, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
 }

@@ -18,38 +18,66 @@ export function freePort(): Promise<number> {
 
 export interface DevServer {
   url: string
+  /** The inspector's port (`wrangler dev --inspector-port`): the benchmark profiles and reads the heap through it. */
+  inspectorPort: number
   process: ChildProcess
+  /** `performance.now()` at wrangler's "Ready on" line. */
+  readyAt: number
   /** Milliseconds from spawn to wrangler's "Ready" line. */
   readyAfterMs: number
+  /** Everything wrangler dev printed so far (reloads, uncaught errors, workerd's messages). */
+  log(): string
   stop(): Promise<void>
 }
 
+export interface DevOptions {
+  /** wrangler config(s); several run as one session, the first Worker on the port (the sharded setup). Default: wrangler.toml. */
+  config?: string | readonly string[]
+  /** Give up when not ready after this long. Default: 90 s. */
+  timeoutMs?: number
+  /** Called with the child as soon as it is spawned (the benchmark registers it to kill on an early exit). */
+  onSpawn?: (child: ChildProcess) => void
+}
+
 /**
- * Starts the real `wrangler dev` (local workerd, offline) on a free port and
- * resolves when it says it is ready. The caller stops it.
+ * Starts the real `wrangler dev` (local workerd, offline) on free ports and
+ * resolves when it says it is ready. The caller stops it. One helper for the
+ * e2e and browser tests and the benchmarks (bench/lib/wrangler.ts).
+ *
+ * @example
+ * ```ts
+ * const server = await startWranglerDev({ config: 'wrangler.toml' })
+ * await fetch(`${server.url}/search?q=oil`)
+ * await server.stop()
+ * ```
  */
-export async function startWranglerDev(options: { config?: string | readonly string[]; timeoutMs?: number } = {}): Promise<DevServer> {
+export async function startWranglerDev(options: DevOptions = {}): Promise<DevServer> {
+  const timeoutMs = options.timeoutMs ?? 90_000
   const port = await freePort()
+  const inspectorPort = await freePort()
   // A fresh state dir: wrangler dev keeps Cache API entries on disk, and a later run over the same index version
-  // would otherwise be answered from them instead of searching.
+  // (builds are deterministic) would otherwise be answered from them for up to s-maxage (300 s) instead of searching.
   const persistTo = mkdtempSync(join(tmpdir(), 'wrangler-dev-state-'))
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--persist-to', persistTo]
-  // Several configs: one session with every Worker, the first on the port (the sharded setup, docs/sharding.md).
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo]
   for (const config of [options.config ?? []].flat()) args.push('--config', config)
-  const started = Date.now()
+  const started = performance.now()
   const child = spawn('node_modules/.bin/wrangler', args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1', CI: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
+  options.onSpawn?.(child)
   let output = ''
   const ready = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${options.timeoutMs ?? 90_000} ms:\n${output}`)), options.timeoutMs ?? 90_000)
+    const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
-      if (/Ready on http/.test(output)) {
+      if (/Build failed|Could not resolve/.test(output)) {
         clearTimeout(timer)
-        resolve(Date.now() - started)
+        reject(new Error(`wrangler dev could not build the Worker:\n${output.slice(-1500)}`))
+      } else if (/Ready on http/.test(output)) {
+        clearTimeout(timer)
+        resolve(performance.now())
       }
     }
     child.stdout!.on('data', onData)
@@ -59,17 +87,26 @@ export async function startWranglerDev(options: { config?: string | readonly str
       reject(new Error(`wrangler dev exited with ${code}:\n${output}`))
     })
   })
+  const running = () => child.exitCode === null && child.signalCode === null
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name)
+    } catch {
+      // already gone
+    }
+  }
   const stop = async () => {
-    if (child.exitCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    process.kill(-child.pid!, 'SIGTERM')
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL')
+    if (running()) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      signal('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
+      if (running()) signal('SIGKILL')
+    }
     rmSync(persistTo, { recursive: true, force: true })
   }
   try {
-    const readyAfterMs = await ready
-    return { url: `http://127.0.0.1:${port}`, process: child, readyAfterMs, stop }
+    const readyAt = await ready
+    return { url: `http://127.0.0.1:${port}`, inspectorPort, process: child, readyAt, readyAfterMs: readyAt - started, log: () => output, stop }
   } catch (error) {
     await stop()
     throw error
