@@ -13,6 +13,13 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Engine, memoryPostings } from '../src/engine'
 import { FILES, assertFormatVersion, type ArticleFragment, type Manifest, type StoredArticle } from '../src/index-format'
+import type { ArtefactSource } from '../src/search-index'
+
+/** The artefacts of `root` read from disk, in the shape the Worker reads them from its ASSETS binding (`assetSource`). */
+export const fileSource = (root: string): ArtefactSource => ({
+  json: async (name) => JSON.parse(await readFile(join(root, name), 'utf8')),
+  bytes: async (name) => new Uint8Array(await readFile(join(root, name))),
+})
 
 export interface LoadedIndex {
   manifest: Manifest

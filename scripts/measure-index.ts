@@ -23,10 +23,12 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import MiniSearch from 'minisearch'
 import { MINISEARCH_OPTIONS, FIELD_BOOSTS, type Manifest } from '../src/index-format'
-import { loadSearchIndex, type ArtefactSource } from '../src/search-index'
+import { loadSearchIndex } from '../src/search-index'
 import { search, analyzeTree, QUERY_OPTIONS, withRecency } from '../src/search'
 import { parseQuery } from '../src/query'
 import { analyze } from '../src/analyzer'
+import { seededRandom } from '../bench/lib/prng'
+import { fileSource } from '../index-build/load-compiled'
 
 const dir = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'generated/assets'
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
@@ -55,21 +57,6 @@ async function sizeOf(path: string): Promise<{ files: number; bytes: number }> {
   return { files, bytes }
 }
 
-/** A fixed-seed PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const fileSource = (root: string): ArtefactSource => ({
-  json: async (name) => JSON.parse(await readFile(join(root, name), 'utf8')),
-  bytes: async (name) => new Uint8Array(await readFile(join(root, name))),
-})
-
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
@@ -86,7 +73,7 @@ interface Query {
 }
 
 async function queries(manifest: Manifest, articlesSample: { title: string; body: string }[]): Promise<Record<string, Query[]>> {
-  const random = prng(42)
+  const random = seededRandom(42)
   const words = articlesSample.flatMap((a) => `${a.title} ${a.body}`.split(/\s+/)).filter((w) => /^[A-Za-z]{3,}$/.test(w)).map((w) => w.toLowerCase())
   const counts = new Map<string, number>()
   for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1)

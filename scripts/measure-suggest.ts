@@ -14,31 +14,16 @@
  * length; and for did-you-mean, random title words of 5+ letters with one
  * random edit (swap, deletion, insertion or substitution).
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { loadSearchIndex, type ArtefactSource } from '../src/search-index'
+import { loadSearchIndex } from '../src/search-index'
 import { assemble, didYouMean, loadLexicon, planSuggest, rankSuggest } from '../src/suggest'
+import { seededRandom } from '../bench/lib/prng'
+import { fileSource } from '../index-build/load-compiled'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback)
 const dir = args[0] && !args[0].startsWith('--') ? args[0] : 'generated/assets'
 const n = option('--n', 2000)
 const seed = option('--seed', 7)
-
-const fileSource = (root: string): ArtefactSource => ({
-  json: async (name) => JSON.parse(await readFile(join(root, name), 'utf8')),
-  bytes: async (name) => new Uint8Array(await readFile(join(root, name))),
-})
-
-/** mulberry32, as scripts/measure-index.ts. */
-function prng(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -51,7 +36,7 @@ const lexicon = await loadLexicon(index, source)
 if (lexicon.count !== index.ids.length) throw new Error(`${dir} has no suggest lexicon; run npm run build (or npx tsx index-build/suggest/cli.ts ${dir})`)
 await index.engine.postings.load(index.manifest.index.postings.files.map((_, c) => c))
 
-const random = prng(seed)
+const random = seededRandom(seed)
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!
 const prefixes: string[] = []
 while (prefixes.length < n) {

@@ -24,3 +24,9 @@ export class Prng {
     return items[Math.floor(this.next() * items.length)]!
   }
 }
+
+/** The sequence of {@link Prng} as a plain function, for callers that only draw numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  const prng = new Prng(seed)
+  return () => prng.next()
+}

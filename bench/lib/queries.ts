@@ -44,7 +44,6 @@ export class QueryGenerator {
   private readonly common: string[]
   private readonly rare: string[]
   private readonly topical: CorpusSample['articles']
-  private readonly topicList: string[]
 
   constructor(private readonly corpus: CorpusSample, seed = 20261126) {
     this.prng = new Prng(seed)
@@ -52,7 +51,6 @@ export class QueryGenerator {
     this.common = byDf.slice(0, 100).map(([w]) => w)
     this.rare = byDf.filter(([w, n]) => n <= 2 && w.length >= 5 && w.length <= 14).map(([w]) => w)
     this.topical = corpus.articles.filter((a) => a.topics.length > 0)
-    this.topicList = [...corpus.topics.keys()].sort()
   }
 
   private article() {

@@ -6,6 +6,7 @@ import type { EngineSearchOptions } from '../../src/engine'
 import { FIELD_BOOSTS, FILES, MINISEARCH_OPTIONS, type IndexedDocument } from '../../src/index-format'
 import { assetSource, loadSearchIndex, type SearchIndex } from '../../src/search-index'
 import { matchPrefix, typoDistance } from '../../src/search'
+import { seededRandom } from '../../bench/lib/prng'
 
 const env = testEnv as unknown as Bindings
 
@@ -26,15 +27,6 @@ const env = testEnv as unknown as Bindings
  * 1e-9 relative is compared as a set, not as a sequence.
  */
 
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 interface Case {
   kind: string
   q: string
@@ -53,7 +45,7 @@ beforeAll(async () => {
   miniSearch = MiniSearch.loadJS(await response.json(), MINISEARCH_OPTIONS)
   await index.engine.postings.load(index.manifest.index.postings.files.map((_, c) => c))
 
-  const random = prng(20261126)
+  const random = seededRandom(20261126)
   const dict = index.engine.dictionary
   const pickIn = (filter: (t: number) => boolean) => {
     for (;;) {

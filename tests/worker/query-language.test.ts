@@ -1,5 +1,5 @@
 import { env as testEnv } from 'cloudflare:test'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Bindings } from '../../src/app'
 import { SEARCH_RESPONSE } from '../../src/api-schema'
 import { assetSource, loadSearchIndex, type SearchIndex } from '../../src/search-index'

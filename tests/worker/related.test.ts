@@ -9,6 +9,7 @@ import { ERROR_RESPONSE, HIT } from '../../src/api-schema'
 import { assetSource, loadSearchIndex, type SearchIndex } from '../../src/search-index'
 import { distinctiveTerms, RELATED_TERMS } from '../../src/related'
 import { SEED_ID, getJson } from './helpers'
+import { seededRandom } from '../../bench/lib/prng'
 
 const env = testEnv as unknown as Bindings
 
@@ -18,16 +19,6 @@ async function relatedOf(id: string, query = ''): Promise<z.infer<typeof RELATED
   const { status, body } = await getJson(`/articles/${encodeURIComponent(id)}/related${query}`)
   expect(status).toBe(200)
   return RELATED_RESPONSE.parse(body)
-}
-
-/** mulberry32: a fixed-seed sample. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 let index: SearchIndex
@@ -79,7 +70,7 @@ describe('GET /articles/:id/related', () => {
 
   it('related hits share a topic far more often than chance', async () => {
     // 40 articles with topics, fixed seed; top 5 related each.
-    const random = prng(11)
+    const random = seededRandom(11)
     const { topicStart, topicIds, count } = index.engine.docs
     const topicsOf = (n: number) => new Set(Array.from(topicIds.subarray(topicStart[n]!, topicStart[n + 1]!)))
     const articleCount = new Map<number, number>()
