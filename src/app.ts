@@ -38,7 +38,7 @@ import { search } from './search'
 import { registerSite } from './site'
 import { registerApiDocs } from './openapi/routes'
 import type { StoredArticle } from './index-format'
-import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS, validateRouteQuery } from './params/suggest'
+import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS } from './params/suggest'
 import { assetSource } from './search-index'
 import { didYouMean, loadLexicon, suggest } from './suggest'
 import { related } from './related'
@@ -124,7 +124,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     return c.json({ ...article, topics: article.topics.map((slug) => topicName(index, slug)) })
   })
 
-  app.get('/articles/:id/related', withIndex, cached, validateRouteQuery(RELATED_PARAMS, RELATED_ALLOWED), async (c) => {
+  app.get('/articles/:id/related', withIndex, cached, validateQuery(RELATED_PARAMS, RELATED_ALLOWED), async (c) => {
     const index = c.get('index')
     const id = c.req.param('id')
     const n = index.numberOf(id)
@@ -134,7 +134,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     return c.json(await related(index, lexicon, n, limit, snippetWords))
   })
 
-  app.get('/suggest', withIndex, cached, validateRouteQuery(SUGGEST_PARAMS, SUGGEST_ALLOWED), async (c) => {
+  app.get('/suggest', withIndex, cached, validateQuery(SUGGEST_PARAMS, SUGGEST_ALLOWED), async (c) => {
     const { q, limit, prefix } = c.req.valid('query')
     const index = c.get('index')
     // The lexicon (surface forms, titles) is read once per index, next to it.

@@ -123,14 +123,23 @@ export function allowedFor(parameter: string): string | undefined {
   return Object.hasOwn(ALLOWED, parameter) ? ALLOWED[parameter] : undefined
 }
 
+/** `q`: at most `maxLength` characters and `maxTerms` terms after analysis, '' when absent; `allowed` is the error text. */
+export const queryTextParam = (maxLength: number, maxTerms: number, allowed: string) =>
+  single('q')
+    .max(maxLength, { error: `q must be ${allowed}` })
+    .refine((q) => analyze(q).length <= maxTerms, { error: `q has too many search terms; allowed: ${allowed}` })
+    .optional()
+    .transform((q) => q ?? '')
+
+/** The error of a route's strict schema for a parameter it does not know: the parameters it allows. */
+export const unknownParameter = (allowed: Record<string, string>) => ({
+  error: (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? `unknown parameter; allowed: ${Object.keys(allowed).join(', ')}` : undefined),
+})
+
 /** `GET /search` query parameters. */
 export const SEARCH_PARAMS = z.strictObject(
   {
-    q: single('q')
-      .max(SEARCH_LIMITS.maxQueryLength, { error: `q must be ${ALLOWED.q}` })
-      .refine((q) => analyze(q).length <= SEARCH_LIMITS.maxQueryTerms, { error: `q has too many search terms; allowed: ${ALLOWED.q}` })
-      .optional()
-      .transform((q) => q ?? ''),
+    q: queryTextParam(SEARCH_LIMITS.maxQueryLength, SEARCH_LIMITS.maxQueryTerms, ALLOWED.q!),
     topic: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -156,7 +165,7 @@ export const SEARCH_PARAMS = z.strictObject(
       .optional(),
     snippetWords: snippetWordsParam(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter; allowed: ${Object.keys(ALLOWED).join(', ')}` : undefined) },
+  unknownParameter(ALLOWED),
 ).superRefine((params, ctx) => {
   if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
     ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' })
@@ -169,9 +178,10 @@ export const NO_PARAMS = z.strictObject({}, { error: () => 'this route takes no 
 
 /**
  * Hono middleware that validates `c.req.query()` against a schema and answers
- * a 400 naming the first bad parameter.
+ * a 400 naming the first bad parameter and what it allows, from `allowed`
+ * (the route's own table; own keys only, so `__proto__` is just unknown).
  */
-export function validateQuery<T extends z.ZodType>(schema: T) {
+export function validateQuery<T extends z.ZodType>(schema: T, allowed: Record<string, string> = ALLOWED) {
   return zValidator('query', schema, (result, c) => {
     if (result.success) return
     const issue = result.error.issues[0]
@@ -179,7 +189,7 @@ export function validateQuery<T extends z.ZodType>(schema: T) {
     return c.json(
       errorBody(400, 'invalid_parameter', issue?.message ?? 'invalid parameter', {
         parameter: excerpt(parameter),
-        allowed: allowedFor(parameter) ?? `parameters: ${Object.keys(ALLOWED).join(', ')}`,
+        allowed: (Object.hasOwn(allowed, parameter) ? allowed[parameter] : undefined) ?? `parameters: ${Object.keys(allowed).join(', ')}`,
       }),
       400,
     )

@@ -7,14 +7,11 @@
  *
  * @example
  * ```ts
- * app.get('/suggest', validateSuggestQuery(SUGGEST_PARAMS, SUGGEST_ALLOWED), (c) => c.req.valid('query'))
+ * app.get('/suggest', validateQuery(SUGGEST_PARAMS, SUGGEST_ALLOWED), (c) => c.req.valid('query'))
  * ```
  */
 import { z } from 'zod'
-import { zValidator } from '@hono/zod-validator'
-import { analyze } from '../analyzer'
-import { errorBody, excerpt } from '../http/errors'
-import { ALLOWED, SEARCH_LIMITS, integerParam, single, snippetWordsParam } from '.'
+import { ALLOWED, SEARCH_LIMITS, integerParam, queryTextParam, single, snippetWordsParam, unknownParameter } from '.'
 
 export const SUGGEST_LIMITS = {
   /** Longest `q`, as /search. */
@@ -40,56 +37,27 @@ export const RELATED_ALLOWED: Record<string, string> = {
   snippetWords: ALLOWED.snippetWords!,
 }
 
-const integer = integerParam
-
-const unknown = (allowed: Record<string, string>) => ({
-  error: (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? `unknown parameter; allowed: ${Object.keys(allowed).join(', ')}` : undefined),
-})
 
 /** `GET /suggest` query parameters. */
 export const SUGGEST_PARAMS = z.strictObject(
   {
-    q: single('q')
-      .max(SUGGEST_LIMITS.maxQueryLength, { error: `q must be ${SUGGEST_ALLOWED.q}` })
-      .refine((q) => analyze(q).length <= SUGGEST_LIMITS.maxQueryTerms, { error: `q has too many search terms; allowed: ${SUGGEST_ALLOWED.q}` })
-      .optional()
-      .transform((q) => q ?? ''),
-    limit: integer('limit', SUGGEST_ALLOWED.limit!, 1, SUGGEST_LIMITS.maxLimit, SUGGEST_LIMITS.defaultLimit),
+    q: queryTextParam(SUGGEST_LIMITS.maxQueryLength, SUGGEST_LIMITS.maxQueryTerms, SUGGEST_ALLOWED.q!),
+    limit: integerParam('limit', SUGGEST_ALLOWED.limit!, 1, SUGGEST_LIMITS.maxLimit, SUGGEST_LIMITS.defaultLimit),
     prefix: single('prefix')
       .refine((value) => value === 'true' || value === 'false', { error: `prefix must be ${SUGGEST_ALLOWED.prefix}` })
       .optional()
       .transform((value) => value !== 'false'),
   },
-  unknown(SUGGEST_ALLOWED),
+  unknownParameter(SUGGEST_ALLOWED),
 )
 export type SuggestParams = z.output<typeof SUGGEST_PARAMS>
 
 /** `GET /articles/:id/related` query parameters. */
 export const RELATED_PARAMS = z.strictObject(
   {
-    limit: integer('limit', RELATED_ALLOWED.limit!, 1, SUGGEST_LIMITS.maxRelated, SUGGEST_LIMITS.defaultRelated),
+    limit: integerParam('limit', RELATED_ALLOWED.limit!, 1, SUGGEST_LIMITS.maxRelated, SUGGEST_LIMITS.defaultRelated),
     snippetWords: snippetWordsParam(),
   },
-  unknown(RELATED_ALLOWED),
+  unknownParameter(RELATED_ALLOWED),
 )
 export type RelatedParams = z.output<typeof RELATED_PARAMS>
-
-/**
- * Hono middleware: validates `c.req.query()` against `schema` and answers a
- * 400 naming the first bad parameter, with what it allows from `allowed`
- * (own keys only, so `__proto__` is just unknown).
- */
-export function validateRouteQuery<T extends z.ZodType>(schema: T, allowed: Record<string, string>) {
-  return zValidator('query', schema, (result, c) => {
-    if (result.success) return
-    const issue = result.error.issues[0]
-    const parameter = (issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined) ?? String(issue?.path[0] ?? '')
-    return c.json(
-      errorBody(400, 'invalid_parameter', issue?.message ?? 'invalid parameter', {
-        parameter: excerpt(parameter),
-        allowed: (Object.hasOwn(allowed, parameter) ? allowed[parameter] : undefined) ?? `parameters: ${Object.keys(allowed).join(', ')}`,
-      }),
-      400,
-    )
-  })
-}
