@@ -26,8 +26,8 @@ export class Dictionary {
   /** Byte offset of the postings of (t, f) across all chunks; `postStart[T * F]` is the end. */
   readonly postStart: Uint32Array
   readonly chars: Uint16Array
-  /** Reused Levenshtein matrix rows of the fuzzy walk, grown on demand. */
-  private matrix = new Uint8Array(0)
+  /** The fuzzy walk over the terms. */
+  private readonly walk: SortedTerms
 
   constructor(bytes: Uint8Array) {
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice()
@@ -48,6 +48,7 @@ export class Dictionary {
     this.df = u32(T * F)
     this.postStart = u32(T * F + 1)
     this.chars = new Uint16Array(bytes.buffer, offset, C)
+    this.walk = new SortedTerms(this.chars, this.termStart, T)
     if (offset + C * 2 > bytes.byteOffset + bytes.byteLength) throw new Error('terms.bin: truncated')
   }
 
@@ -118,11 +119,37 @@ export class Dictionary {
     return true
   }
 
-  /** Whether term u starts with the first `length` code units at `chars[start]`. */
-  private sharesPrefix(u: number, start: number, length: number): boolean {
-    const s = this.termStart[u]!
-    if (this.termStart[u + 1]! - s < length) return false
-    for (let i = 0; i < length; i++) if (this.chars[s + i] !== this.chars[start + i]) return false
+  /**
+   * Calls `visit(t, distance)` for every term within Levenshtein distance
+   * `maxDistance` of `query` (the query itself included, distance 0), in
+   * dictionary order. See {@link SortedTerms.fuzzy}.
+   */
+  fuzzy(query: string, maxDistance: number, visit: (t: number, distance: number) => void): void {
+    this.walk.fuzzy(query, maxDistance, visit)
+  }
+
+}
+
+/**
+ * Terms in code-unit order, term i being `chars[start[i] .. start[i + 1])`,
+ * and the Levenshtein walk over them. Shared by the dictionary (typo
+ * expansion) and by `src/suggest/walk.ts` (its list of correction terms).
+ */
+export class SortedTerms {
+  /** Reused Levenshtein matrix rows of the fuzzy walk, grown on demand. */
+  private matrix = new Uint8Array(0)
+
+  constructor(
+    readonly chars: Uint16Array,
+    readonly start: Uint32Array,
+    readonly count: number,
+  ) {}
+
+  /** Whether term u starts with the first `length` code units at `chars[from]`. */
+  private sharesPrefix(u: number, from: number, length: number): boolean {
+    const s = this.start[u]!
+    if (this.start[u + 1]! - s < length) return false
+    for (let i = 0; i < length; i++) if (this.chars[s + i] !== this.chars[from + i]) return false
     return true
   }
 
@@ -132,19 +159,19 @@ export class Dictionary {
    * usually small. (No closures here: bundlers that keep names wrap each one.)
    */
   private skipPrefix(t: number, length: number): number {
-    const start = this.termStart[t]!
+    const from = this.start[t]!
     let lo = t + 1
     let step = 1
     let hi = lo
-    while (hi < this.termCount && this.sharesPrefix(hi, start, length)) {
+    while (hi < this.count && this.sharesPrefix(hi, from, length)) {
       lo = hi + 1
       step *= 2
       hi = t + step
     }
-    if (hi > this.termCount) hi = this.termCount
+    if (hi > this.count) hi = this.count
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (this.sharesPrefix(mid, start, length)) lo = mid + 1
+      if (this.sharesPrefix(mid, from, length)) lo = mid + 1
       else hi = mid
     }
     return lo
@@ -153,7 +180,7 @@ export class Dictionary {
   /**
    * Calls `visit(t, distance)` for every term within Levenshtein distance
    * `maxDistance` of `query` (the query itself included, distance 0), in
-   * dictionary order.
+   * order.
    *
    * A walk over the sorted terms that keeps one DP row per term prefix:
    * consecutive terms share their common prefix's rows, and once every cell
@@ -168,14 +195,14 @@ export class Dictionary {
     const matrix = this.matrix
     const big = maxDistance + 1 > 255 ? 255 : maxDistance + 1
     for (let j = 0; j < n; j++) matrix[j] = j < big ? j : big
-    const { chars, termStart } = this
+    const { chars, start: termStart } = this
     const codes = new Uint16Array(n)
     for (let j = 1; j < n; j++) codes[j] = query.charCodeAt(j - 1)
     // Rows valid for the previous term: rows 0..valid, for its first `valid` code units.
     let valid = 0
     let prevStart = 0
     let t = 0
-    while (t < this.termCount) {
+    while (t < this.count) {
       const start = termStart[t]!
       const length = termStart[t + 1]! - start
       // Rows shared with the previous term.
