@@ -220,7 +220,14 @@ export class SortedTerms {
         if (first > big) first = big
         matrix[row] = first
         let min = first
-        for (let j = 1; j < n; j++) {
+        // Only the band |i + 1 - j| ≤ maxDistance can hold a distance within
+        // reach (Ukkonen); the cells just outside it are set to `big` for the
+        // next row and this row's first cell to read.
+        const from = i + 1 - maxDistance > 1 ? i + 1 - maxDistance : 1
+        const to = i + 1 + maxDistance < n - 1 ? i + 1 + maxDistance : n - 1
+        if (from > 1) matrix[row + from - 1] = big
+        if (to + 1 < n) matrix[row + to + 1] = big
+        for (let j = from; j <= to; j++) {
           const rpl = matrix[prev + j - 1]! + (char === codes[j] ? 0 : 1)
           const del = matrix[prev + j]! + 1
           const ins = matrix[row + j - 1]! + 1
@@ -248,7 +255,8 @@ export class SortedTerms {
         t = this.skipPrefix(t, maxLength + 1 <= length ? maxLength + 1 : length)
         continue
       }
-      const distance = matrix[length * n + n - 1]!
+      // Outside the band (lengths too far apart) the last cell was not computed.
+      const distance = length - query.length <= maxDistance && query.length - length <= maxDistance ? matrix[length * n + n - 1]! : big
       if (distance <= maxDistance) visit(t, distance)
       t++
     }
