@@ -197,6 +197,13 @@ interface Sparse {
   docs: Int32Array
   scores: Float64Array
   masks: Uint32Array
+  /** Held by the engine's per-spec memo: whoever would change it in place copies it first. */
+  shared?: boolean
+}
+
+/** A private copy of the first `count` entries. */
+function copySparse(s: Sparse): Sparse {
+  return { count: s.count, docs: s.docs.slice(0, s.count), scores: s.scores.slice(0, s.count), masks: s.masks.slice(0, s.count) }
 }
 
 export interface SearchResult {
@@ -234,47 +241,71 @@ class PositionCursor {
   private tf = 0
   private pending = false
   constructor(
-    private readonly post: Uint8Array,
+    readonly post: Uint8Array,
     private postPos: number,
-    private readonly postStop: number,
-    private readonly pos: Uint8Array,
+    readonly postStop: number,
+    readonly pos: Uint8Array,
     private posPos: number,
   ) {}
 
-  private next(bytes: Uint8Array, at: 'post' | 'pos'): number {
-    let p = at === 'post' ? this.postPos : this.posPos
-    let byte = bytes[p++]!
-    let value = byte & 0x7f
-    for (let shift = 128; byte & 0x80; shift *= 128) {
-      byte = bytes[p++]!
-      value += (byte & 0x7f) * shift
-    }
-    if (at === 'post') this.postPos = p
-    else this.posPos = p
-    return value
-  }
-
-  /** The positions of document `target` in `out` (their count), or 0 when it has none. Targets must not decrease. */
+  /**
+   * The positions of document `target` in `out` (their count), or 0 when it
+   * has none. Targets must not decrease. Phrases of common words walk whole
+   * postings lists here, so the state lives in locals, and the positions of
+   * skipped documents are passed over by counting their varints' last bytes
+   * (high bit clear) instead of decoding them.
+   */
   seek(target: number, out: number[]): number {
-    while (this.doc < target) {
-      if (this.pending) {
-        for (let i = 0; i < this.tf; i++) this.next(this.pos, 'pos')
-        this.pending = false
+    const { post, pos, postStop } = this
+    let { postPos, posPos, doc, acc, tf, pending } = this
+    while (doc < target) {
+      if (pending) {
+        for (let n = 0; n < tf; ) if (pos[posPos++]! < 0x80) n++
+        pending = false
       }
-      if (this.postPos >= this.postStop) {
-        this.doc = Infinity
-        return 0
+      if (postPos >= postStop) {
+        doc = Infinity
+        break
       }
-      this.acc += this.next(this.post, 'post')
-      this.doc = this.acc
-      this.tf = this.next(this.post, 'post')
-      this.pending = true
+      let byte = post[postPos++]!
+      let value = byte & 0x7f
+      for (let shift = 128; byte & 0x80; shift *= 128) {
+        byte = post[postPos++]!
+        value += (byte & 0x7f) * shift
+      }
+      acc += value
+      doc = acc
+      byte = post[postPos++]!
+      value = byte & 0x7f
+      for (let shift = 128; byte & 0x80; shift *= 128) {
+        byte = post[postPos++]!
+        value += (byte & 0x7f) * shift
+      }
+      tf = value
+      pending = true
     }
-    if (this.doc !== target || !this.pending) return 0
-    let p = 0
-    for (let i = 0; i < this.tf; i++) out[i] = p += this.next(this.pos, 'pos')
-    this.pending = false
-    return this.tf
+    let found = 0
+    if (doc === target && pending) {
+      let p = 0
+      for (let i = 0; i < tf; i++) {
+        let byte = pos[posPos++]!
+        let value = byte & 0x7f
+        for (let shift = 128; byte & 0x80; shift *= 128) {
+          byte = pos[posPos++]!
+          value += (byte & 0x7f) * shift
+        }
+        out[i] = p += value
+      }
+      pending = false
+      found = tf
+    }
+    this.postPos = postPos
+    this.posPos = posPos
+    this.doc = doc
+    this.acc = acc
+    this.tf = tf
+    this.pending = pending
+    return found
   }
 }
 export class Engine {
@@ -297,6 +328,21 @@ export class Engine {
   private readonly denseMask: Uint32Array
   private readonly list: Int32Array
   private readonly positionTables = new Map<number, { bytes: Uint8Array; offsets: Uint32Array; data: Uint8Array }>()
+  /**
+   * Each term spec's scored postings, for as long as the spec lives: a query
+   * relaxed from AND to OR runs its plan twice, and would otherwise decode
+   * and score the same postings twice (a third of the worst relaxed query's
+   * CPU). Keyed by the spec object, so nothing outlives its plan.
+   */
+  private readonly specScores = new WeakMap<TermSpec, { bm25: QueryPlan['bm25']; boosts: Float64Array; scored: Sparse }>()
+  /**
+   * BM25's length term `k · (1 − b + b · length / average)` per (document,
+   * field), for the last (k, b) used: computed once instead of per posting
+   * (a division and three more operations each; a quarter of the scoring
+   * time of long queries). Same operations in the same order, so the scores
+   * are bit for bit what they were. 8 bytes per (document, field).
+   */
+  private lengthNorm: { k: number; b: number; values: Float64Array } | null = null
   private clock = 0
 
   constructor(parts: EngineParts) {
@@ -505,15 +551,47 @@ export class Engine {
     return { offsets: parsed.offsets, data: parsed.data, first: this.chunkFirstTerm[c]! }
   }
 
-  /** Scores one term spec over its derived terms and fields. */
+  /** The spec's memoised scores for this plan's BM25 parameters and boosts, if any. */
+  private memoOf(spec: TermSpec, plan: QueryPlan): Sparse | null {
+    const memo = this.specScores.get(spec)
+    return memo && memo.bm25 === plan.bm25 && memo.boosts === plan.boosts ? memo.scored : null
+  }
+
+  /** Scores one term spec over its derived terms and fields; the result is shared (see {@link Sparse.shared}). */
   private evalSpec(spec: TermSpec, plan: QueryPlan): Sparse {
-    const { dictionary: dict, docs } = this
+    const memo = this.memoOf(spec, plan)
+    if (memo) return memo
+    const scored = this.scoreSpec(spec, plan)
+    scored.shared = true
+    this.specScores.set(spec, { bm25: plan.bm25, boosts: plan.boosts, scored })
+    return scored
+  }
+
+  /** {@link lengthNorm} for (k, b). */
+  private lengthNormOf(k: number, b: number): Float64Array {
+    if (this.lengthNorm?.k === k && this.lengthNorm.b === b) return this.lengthNorm.values
+    const F = this.fields.length
+    const avg = this.layout.averageFieldLength
+    const fieldLength = this.docs.fieldLength
+    const values = new Float64Array(fieldLength.length)
+    for (let i = 0; i < values.length; i++) values[i] = k * (1 - b + (b * fieldLength[i]!) / avg[i % F]!)
+    this.lengthNorm = { k, b, values }
+    return values
+  }
+
+  /**
+   * Scores one term spec into the scratch arrays: `termScore[doc]` for the
+   * `touched[0 .. count)` documents, which are also those with
+   * `termStamp[doc] === this.clock` after the call (it ticks the clock once).
+   * Returns the count. The scratch is only valid until the next call.
+   */
+  private scoreSpecInto(spec: TermSpec, plan: QueryPlan): number {
+    const dict = this.dictionary
     const F = this.fields.length
     const N = this.layout.documentCount
-    const avg = this.layout.averageFieldLength
     const { k, b, d } = plan.bm25
     const boosts = spec.boosts ?? plan.boosts
-    const fieldLength = docs.fieldLength
+    const norm = this.lengthNormOf(k, b)
     const { termScore, termStamp, touched } = this
     const specMark = this.tick()
     let touchedCount = 0
@@ -530,7 +608,6 @@ export class Engine {
         let idf = Math.log(1 + (N - df + 0.5) / (df + 0.5))
         if (capIdf && idf > capIdf[f]!) idf = capIdf[f]!
         const scale = weight * boosts[f]!
-        const avgLength = avg[f]!
         let pos = start - base
         const stop = end - base
         let doc = 0
@@ -549,7 +626,7 @@ export class Engine {
           }
           doc += delta
           // calcBM25Score of MiniSearch, operation for operation.
-          const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength[doc * F + f]!) / avgLength)))
+          const raw = idf * (d + (tf * (k + 1)) / (tf + norm[doc * F + f]!))
           const score = scale * raw
           if (termStamp[doc] !== specMark) {
             termStamp[doc] = specMark
@@ -559,6 +636,12 @@ export class Engine {
         }
       }
     }
+    return touchedCount
+  }
+
+  private scoreSpec(spec: TermSpec, plan: QueryPlan): Sparse {
+    const touchedCount = this.scoreSpecInto(spec, plan)
+    const { termScore, touched } = this
     const out: Sparse = { count: touchedCount, docs: touched.slice(0, touchedCount), scores: new Float64Array(touchedCount), masks: new Uint32Array(touchedCount) }
     const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
     for (let i = 0; i < touchedCount; i++) {
@@ -570,6 +653,7 @@ export class Engine {
 
   /** Keeps the documents of `a` that are in `b`, adding b's scores and masks (in place in a). */
   private intersect(a: Sparse, b: Sparse): Sparse {
+    if (a.shared) a = copySparse(a)
     const { stamp, denseScore, denseMask } = this
     const mark = this.tick()
     for (let i = 0; i < b.count; i++) {
@@ -591,23 +675,53 @@ export class Engine {
     return a
   }
 
-  /** Every document of any of the lists, scores summed and masks joined. */
-  private union(lists: Sparse[]): Sparse {
-    if (lists.length === 1) return lists[0]!
-    const { stamp, denseScore, denseMask, list } = this
+  /**
+   * Every document of any of the items (results, or specs to score), scores
+   * summed and masks joined, in item order. A spec is folded in straight from
+   * the scratch arrays of {@link scoreSpecInto}: no per-spec result is
+   * allocated and copied, which for an OR of twenty common words was a fifth
+   * of the query's time and most of its garbage. Such specs are not memoised
+   * (a later relaxation scores them again); memoised ones are folded from the
+   * memo.
+   */
+  private unionOf(items: readonly (TermSpec | Sparse)[], plan: QueryPlan): Sparse {
+    if (items.length === 1) {
+      const only = items[0]!
+      return 'derived' in only ? this.evalSpec(only, plan) : only
+    }
+    const { stamp, denseScore, denseMask, list, termScore, touched } = this
     const mark = this.tick()
     let count = 0
-    for (const s of lists) {
-      for (let i = 0; i < s.count; i++) {
-        const doc = s.docs[i]!
+    for (const item of items) {
+      const s = 'derived' in item ? this.memoOf(item, plan) : item
+      if (s) {
+        for (let i = 0; i < s.count; i++) {
+          const doc = s.docs[i]!
+          if (stamp[doc] !== mark) {
+            stamp[doc] = mark
+            denseScore[doc] = s.scores[i]!
+            denseMask[doc] = s.masks[i]!
+            list[count++] = doc
+          } else {
+            denseScore[doc]! += s.scores[i]!
+            denseMask[doc]! |= s.masks[i]!
+          }
+        }
+        continue
+      }
+      const spec = item as TermSpec
+      const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+      const n = this.scoreSpecInto(spec, plan)
+      for (let i = 0; i < n; i++) {
+        const doc = touched[i]!
         if (stamp[doc] !== mark) {
           stamp[doc] = mark
-          denseScore[doc] = s.scores[i]!
-          denseMask[doc] = s.masks[i]!
+          denseScore[doc] = termScore[doc]!
+          denseMask[doc] = bit
           list[count++] = doc
         } else {
-          denseScore[doc]! += s.scores[i]!
-          denseMask[doc]! |= s.masks[i]!
+          denseScore[doc]! += termScore[doc]!
+          denseMask[doc]! |= bit
         }
       }
     }
@@ -619,10 +733,38 @@ export class Engine {
     return out
   }
 
+  /**
+   * {@link intersect} of `a` with the spec's {@link evalSpec}, same
+   * arithmetic, but scored into the scratch arrays rather than a list of its
+   * own (unless memoised): an AND of twenty common words allocated 3–4 MB of
+   * such lists a request, and the garbage collections they caused doubled
+   * the request's CPU in workerd.
+   */
+  private intersectSpec(a: Sparse, spec: TermSpec, plan: QueryPlan): Sparse {
+    const memo = this.memoOf(spec, plan)
+    if (memo) return this.intersect(a, memo)
+    if (a.shared) a = copySparse(a)
+    this.scoreSpecInto(spec, plan)
+    const mark = this.clock // the mark scoreSpecInto stamped its documents with
+    const { termStamp, termScore } = this
+    const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+    let kept = 0
+    for (let i = 0; i < a.count; i++) {
+      const doc = a.docs[i]!
+      if (termStamp[doc] !== mark) continue
+      a.docs[kept] = doc
+      a.scores[kept] = a.scores[i]! + termScore[doc]!
+      a.masks[kept] = a.masks[i]! | bit
+      kept++
+    }
+    a.count = kept
+    return a
+  }
+
   /** A clause: the AND of its terms, then for a phrase the position check. */
   private evalClause(clause: ClauseSpec, plan: QueryPlan): Sparse {
     let result = this.evalSpec(clause.specs[0]!, plan)
-    for (let s = 1; s < clause.specs.length && result.count > 0; s++) result = this.intersect(result, this.evalSpec(clause.specs[s]!, plan))
+    for (let s = 1; s < clause.specs.length && result.count > 0; s++) result = this.intersectSpec(result, clause.specs[s]!, plan)
     if (clause.offsets && result.count > 0) result = this.phraseFilter(clause, result, plan)
     return result
   }
@@ -632,15 +774,16 @@ export class Engine {
    * one another, in one field (any searched field).
    */
   private phraseFilter(clause: ClauseSpec, result: Sparse, plan: QueryPlan): Sparse {
+    if (result.shared) result = copySparse(result)
     const offsets = clause.offsets!
     const F = this.fields.length
     const dict = this.dictionary
     const K = clause.specs.length
-    // Documents in ascending order, for the forward-only cursors.
-    const order = new Int32Array(result.count)
-    for (let i = 0; i < result.count; i++) order[i] = i
-    order.sort((x, y) => result.docs[x]! - result.docs[y]!)
-    const keep = new Uint8Array(result.count)
+    // Documents in ascending order, for the forward-only cursors (a numeric
+    // sort of a copy, no comparator); the kept ones are stamped.
+    const sorted = result.docs.slice(0, result.count).sort()
+    const { stamp } = this
+    const keepMark = this.tick()
     const lists: number[][] = Array.from({ length: K }, () => [])
     const lengths = new Int32Array(K)
     for (let f = 0; f < F; f++) {
@@ -654,13 +797,12 @@ export class Engine {
         const end = dict.postStart[t * F + f + 1]!
         cursors.push(new PositionCursor(bytes, start - base, end - base, data, table[(t - first) * F + f]!))
       }
-      docs: for (let o = 0; o < order.length; o++) {
-        const i = order[o]!
-        const doc = result.docs[i]!
+      docs: for (let o = 0; o < sorted.length; o++) {
+        const doc = sorted[o]!
         let present = true
         // Advance every cursor (they are forward-only), even past a miss.
         for (let s = 0; s < K; s++) if ((lengths[s] = cursors[s]!.seek(doc, lists[s]!)) === 0) present = false
-        if (!present || keep[i]) continue
+        if (!present || stamp[doc] === keepMark) continue
         const anchor = lists[0]!
         for (let a = 0; a < lengths[0]!; a++) {
           const start = anchor[a]! - offsets[0]!
@@ -673,7 +815,7 @@ export class Engine {
             all = found
           }
           if (all) {
-            keep[i] = 1
+            stamp[doc] = keepMark
             continue docs
           }
         }
@@ -681,7 +823,7 @@ export class Engine {
     }
     let kept = 0
     for (let i = 0; i < result.count; i++) {
-      if (!keep[i]) continue
+      if (stamp[result.docs[i]!] !== keepMark) continue
       result.docs[kept] = result.docs[i]!
       result.scores[kept] = result.scores[i]!
       result.masks[kept] = result.masks[i]!
@@ -697,23 +839,25 @@ export class Engine {
     const groups = plan.groups.length || !plan.specs.length ? plan.groups : plan.specs.map((spec) => [{ specs: [spec], offsets: null }])
     if (plan.and) {
       for (const group of groups) {
-        const matched = this.union(group.map((clause) => this.evalClause(clause, plan)))
-        result = result ? this.intersect(result, matched) : matched
+        const words = group.every((clause) => clause.specs.length === 1 && !clause.offsets)
+        if (result && words && group.length === 1) {
+          // One word: filter the running result by its scratch scores, no list of its own.
+          result = this.intersectSpec(result, group[0]!.specs[0]!, plan)
+        } else {
+          const matched = this.unionOf(group.map((clause) => (clause.specs.length === 1 && !clause.offsets ? clause.specs[0]! : this.evalClause(clause, plan))), plan)
+          result = result ? this.intersect(result, matched) : matched
+        }
         if (result.count === 0) break
       }
     } else {
       // Relaxed: any term of any word, or any whole phrase.
-      const units: Sparse[] = []
-      for (const clause of groups.flat()) {
-        if (clause.offsets) units.push(this.evalClause(clause, plan))
-        else for (const spec of clause.specs) units.push(this.evalSpec(spec, plan))
-      }
-      if (units.length) result = this.union(units)
+      const units = groups.flat().flatMap((clause): (TermSpec | Sparse)[] => (clause.offsets ? [this.evalClause(clause, plan)] : clause.specs))
+      if (units.length) result = this.unionOf(units, plan)
     }
     if (!result || result.count === 0) return { count: 0, docs: new Int32Array(0), scores: new Float64Array(0) }
     let excludedMark = -1
     if (plan.excluded.length) {
-      const excluded = this.union(plan.excluded.map((clause) => this.evalClause(clause, plan)))
+      const excluded = this.unionOf(plan.excluded.map((clause) => this.evalClause(clause, plan)), plan)
       excludedMark = this.tick()
       for (let i = 0; i < excluded.count; i++) this.stamp[excluded.docs[i]!] = excludedMark
     }
@@ -721,12 +865,14 @@ export class Engine {
     const scores = new Float64Array(result.count)
     let count = 0
     const coordination = plan.coordination ?? 1
+    // matched^coordination for every possible count of matched groups (masks hold 32 bits): a table, not a Math.pow per document.
+    const factor = new Float64Array(33)
+    for (let q = 0; q <= 32; q++) factor[q] = coordination === 1 ? q : Math.pow(q, coordination)
     for (let i = 0; i < result.count; i++) {
       const doc = result.docs[i]!
       if (this.stamp[doc] === excludedMark) continue
       docsOut[count] = doc
-      const matched = popcount(result.masks[i]!)
-      scores[count++] = result.scores[i]! * (coordination === 1 ? matched : Math.pow(matched, coordination))
+      scores[count++] = result.scores[i]! * factor[popcount(result.masks[i]!)]!
     }
     return { count, docs: docsOut.subarray(0, count), scores: scores.subarray(0, count) }
   }
@@ -734,7 +880,7 @@ export class Engine {
   /** Documents matching any of the plan's excluded clauses (local numbers), for browsing with exclusions. */
   excludedDocs(plan: QueryPlan): Int32Array {
     if (plan.excluded.length === 0) return new Int32Array(0)
-    const excluded = this.union(plan.excluded.map((clause) => this.evalClause(clause, plan)))
+    const excluded = this.unionOf(plan.excluded.map((clause) => this.evalClause(clause, plan)), plan)
     return excluded.docs.subarray(0, excluded.count)
   }
 
