@@ -4,6 +4,7 @@
  * loopback. Nothing here reimplements matching or ranking, so the figures
  * follow whatever `src/` and `index-build/` do at the time of the run.
  */
+import { SEARCH_LIMITS } from '../src/params'
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -60,7 +61,11 @@ export interface ServedIndex {
   reloads: { count: number }
   /** Requests retried after a refused connection or a 5xx. */
   retries: { count: number }
-  /** `GET /search` with the given parameters; throws on a non-200 answer. */
+  /**
+   * `GET /search` with the given parameters; throws on a non-200 answer. A
+   * `limit` over the API's page cap is fetched as consecutive pages of the
+   * cap (as a client would page), joined.
+   */
   search(params: Record<string, string>): Promise<SearchAnswer>
   topics(): Promise<{ topic: string; slug: string; count: number }[]>
   close(): Promise<void>
@@ -130,7 +135,18 @@ export async function serveCollection(input: { jsonl: string; map?: string; refe
       assets,
       reloads,
       retries,
-      search: (params) => get(`/search?${new URLSearchParams(params)}`),
+      search: async (params) => {
+        const limit = Number(params.limit ?? SEARCH_LIMITS.defaultLimit)
+        const offset = Number(params.offset ?? 0)
+        const page = (from: number, size: number): Promise<SearchAnswer> =>
+          get(`/search?${new URLSearchParams({ ...params, limit: String(size), offset: String(from) })}`)
+        const first = await page(offset, Math.min(limit, SEARCH_LIMITS.maxLimit))
+        const hits = [...first.hits]
+        for (let from = offset + SEARCH_LIMITS.maxLimit; from < offset + limit && from < first.total && from <= SEARCH_LIMITS.maxOffset; from += SEARCH_LIMITS.maxLimit) {
+          hits.push(...(await page(from, Math.min(SEARCH_LIMITS.maxLimit, offset + limit - from))).hits)
+        }
+        return { ...first, hits }
+      },
       topics: async () => (await get('/topics')).topics,
       async close() {
         await server.stop()

@@ -14,7 +14,7 @@
  * | `placeholder` | `Search articles` | the input's placeholder |
  * | `label` | `Search articles` | the input's accessible name |
  * | `topics` | none | comma-separated topic names or slugs selected at start (`topic=` filter); the chips toggle them |
- * | `limit` | `10` | page size, 1–100 |
+ * | `limit` | `10` | page size, 1–20 (the API's `limit` cap, `SEARCH_LIMITS.maxLimit`) |
  * | `sort` | `relevance` | `relevance` or `date` (newest first), the select's initial value; `sort=date` is sent only for `date` |
  * | `debounce` | `100` | milliseconds between the last keystroke and the request |
  *
@@ -214,7 +214,8 @@ export class ArticleSearch extends HTMLElement {
 
   private get limit(): number {
     const limit = parseInt(this.getAttribute('limit') ?? '', 10)
-    return limit >= 1 && limit <= 100 ? limit : 10
+    // 20: the API's page cap (SEARCH_LIMITS.maxLimit in src/params, not imported: it would bring zod into the widget).
+    return limit >= 1 && limit <= 20 ? limit : 10
   }
 
   private schedule() {

@@ -154,7 +154,7 @@ export function openApiDocument(): Record<string, any> {
       version: '1',
       description:
         `Ranked full-text search over articles, from a Cloudflare Worker. Limits: q at most ${SEARCH_LIMITS.maxQueryLength} characters and ` +
-        `${SEARCH_LIMITS.maxQueryTerms} terms; limit 1–${SEARCH_LIMITS.maxLimit}; offset 0–${SEARCH_LIMITS.maxOffset}; at most ${SEARCH_LIMITS.maxTopics} topics; ` +
+        `${SEARCH_LIMITS.maxQueryTerms} terms and ${SEARCH_LIMITS.maxPhrases} quoted phrases; limit 1–${SEARCH_LIMITS.maxLimit}; offset 0–${SEARCH_LIMITS.maxOffset}; at most ${SEARCH_LIMITS.maxTopics} topics; ` +
         `snippetWords ${SEARCH_LIMITS.minSnippetWords}–${SEARCH_LIMITS.maxSnippetWords} (default ${SEARCH_LIMITS.defaultSnippetWords}). ` +
         `Budgets that shape an answer without refusing it: typo tolerance for the first ${MAX_TYPO_TERMS} words of 5 letters or more; ` +
         `a typo or prefix expands to the ${MAX_EXPANSIONS} most frequent terms per word; snippets search the first ${DEFAULT_SNIPPET_OPTIONS.maxScanChars} characters ` +

@@ -19,7 +19,7 @@ describe('wrangler dev, end to end', () => {
   })
 
   it('filters "oil prices" to crude and counts them all', async () => {
-    const body: any = await (await fetch(`${server.url}/search?q=oil+prices&topic=crude&limit=100`)).json()
+    const body: any = await (await fetch(`${server.url}/search?q=oil+prices&topic=crude&limit=20`)).json()
     expect(body.total).toBeGreaterThan(body.hits.length)
     for (const hit of body.hits) expect(hit.topics).toContain('crude')
   })

@@ -1,4 +1,5 @@
 import { SELF } from 'cloudflare:test'
+import { SEARCH_LIMITS } from '../../src/params'
 
 /** GET a path of the Worker under test and parse its JSON body. */
 export async function getJson<T = any>(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: T }> {
@@ -8,3 +9,31 @@ export async function getJson<T = any>(path: string, init?: RequestInit): Promis
 }
 
 export const SEED_ID = 'putin-meets-syria-on-defense-industry'
+
+/**
+ * {@link getJson} for a `/search` path whose `limit` may be over the API's
+ * page cap (`SEARCH_LIMITS.maxLimit`): the pages of the largest allowed
+ * `limit` that cover it, from its `offset`, fetched one after another. The
+ * body is the first page's with the hits of all of them, so a test can look
+ * at the first 100 hits of a query as a client paging through them would.
+ */
+export async function getPages(path: string): Promise<{ status: number; headers: Headers; body: any }> {
+  const url = new URL(path, 'http://search.test')
+  const limit = Number(url.searchParams.get('limit') ?? SEARCH_LIMITS.defaultLimit)
+  if (!(limit > SEARCH_LIMITS.maxLimit)) return getJson(path)
+  const offset = Number(url.searchParams.get('offset') ?? 0)
+  const page = (from: number, size: number) => {
+    url.searchParams.set('limit', String(size))
+    url.searchParams.set('offset', String(from))
+    return getJson(`${url.pathname}${url.search}`)
+  }
+  const first = await page(offset, SEARCH_LIMITS.maxLimit)
+  if (first.status !== 200) return first
+  const hits = [...first.body.hits]
+  for (let from = offset + SEARCH_LIMITS.maxLimit; from < offset + limit && from < first.body.total && from <= SEARCH_LIMITS.maxOffset; from += SEARCH_LIMITS.maxLimit) {
+    const next = await page(from, Math.min(SEARCH_LIMITS.maxLimit, offset + limit - from))
+    if (next.status !== 200) return next
+    hits.push(...next.body.hits)
+  }
+  return { ...first, body: { ...first.body, hits } }
+}

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { tokenizeWithOffsets } from '../../src/analyzer'
-import { SEED_ID, getJson } from './helpers'
+import { SEED_ID, getJson, getPages } from './helpers'
 
 interface Hit {
   id: string
@@ -32,7 +32,7 @@ function snippetWords(snippet: string): number {
 }
 
 async function hits(path: string): Promise<Hit[]> {
-  const { status, body } = await getJson(path)
+  const { status, body } = await getPages(path)
   expect(status, JSON.stringify(body)).toBe(200)
   return body.hits
 }

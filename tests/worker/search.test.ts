@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SEED_ID, getJson } from './helpers'
+import { SEED_ID, getJson, getPages } from './helpers'
 
 describe('GET /search', () => {
   it('ranks the seed article first for "putin syria", with its date and source', async () => {
@@ -23,12 +23,12 @@ describe('GET /search', () => {
   })
 
   it('filters by topic before paging: every hit is tagged crude and total counts all of them', async () => {
-    const first = await getJson('/search?q=oil+prices&topic=crude&limit=100')
+    const first = await getPages('/search?q=oil+prices&topic=crude&limit=100')
     expect(first.status).toBe(200)
     expect(first.body.total).toBeGreaterThan(100)
     const all: any[] = [...first.body.hits]
     for (let offset = 100; offset < first.body.total; offset += 100) {
-      all.push(...(await getJson(`/search?q=oil+prices&topic=crude&limit=100&offset=${offset}`)).body.hits)
+      all.push(...(await getPages(`/search?q=oil+prices&topic=crude&limit=100&offset=${offset}`)).body.hits)
     }
     expect(all).toHaveLength(first.body.total)
     expect(new Set(all.map((hit) => hit.id)).size).toBe(first.body.total)
@@ -57,14 +57,14 @@ describe('GET /search', () => {
   })
 
   it('pages consistently: offset/limit slice one ranked list', async () => {
-    const whole = await getJson('/search?q=wheat+exports&limit=30')
+    const whole = await getPages('/search?q=wheat+exports&limit=30')
     const second = await getJson('/search?q=wheat+exports&limit=10&offset=10')
     expect(second.body.hits.map((hit: any) => hit.id)).toEqual(whole.body.hits.slice(10, 20).map((hit: any) => hit.id))
     expect(second.body.total).toBe(whole.body.total)
   })
 
   it('lists a topic newest first when q is empty', async () => {
-    const { status, body } = await getJson('/search?topic=cocoa&limit=100')
+    const { status, body } = await getPages('/search?topic=cocoa&limit=100')
     expect(status).toBe(200)
     expect(body.total).toBe(body.facets.topics.find((facet: any) => facet.slug === 'cocoa').count)
     const dates = body.hits.map((hit: any) => hit.date)
@@ -81,7 +81,7 @@ describe('GET /search', () => {
   })
 
   it('HTML-escapes snippets and marks only matches', async () => {
-    const { body } = await getJson('/search?q=exxon&limit=50')
+    const { body } = await getPages('/search?q=exxon&limit=50')
     const withEscapes = body.hits.find((hit: any) => hit.snippet.includes('&'))
     expect(withEscapes).toBeDefined()
     for (const hit of body.hits) {
@@ -92,7 +92,7 @@ describe('GET /search', () => {
   })
 
   it('matches stems: "prices" finds "price" and highlights both forms', async () => {
-    const { body } = await getJson('/search?q=price&topic=crude&limit=50')
+    const { body } = await getPages('/search?q=price&topic=crude&limit=50')
     expect(body.hits.some((hit: any) => /<mark>prices<\/mark>/i.test(hit.snippet))).toBe(true)
   })
 })

@@ -69,8 +69,8 @@ describe('passage choice on a long text', () => {
 })
 
 describe('scanCharsPerHit', () => {
-  it('gives each hit the default 10,000 characters up to 20 hits, then shares 200,000 among the page', () => {
-    expect(PAGE_SCAN_BUDGET).toBe(200_000)
-    expect([1, 10, 20, 21, 50, 100].map(scanCharsPerHit)).toEqual([10_000, 10_000, 10_000, 9_523, 4_000, 2_000])
+  it('gives each hit the default 10,000 characters up to 5 hits, then shares 50,000 among the page', () => {
+    expect(PAGE_SCAN_BUDGET).toBe(50_000)
+    expect([1, 5, 6, 10, 20, 50, 100].map(scanCharsPerHit)).toEqual([10_000, 10_000, 8_333, 5_000, 2_500, 1_000, 500])
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SEARCH_RESPONSE } from '../../src/api-schema'
-import { getJson } from './helpers'
+import { getJson, getPages } from './helpers'
 
 /**
  * sort, from, to and recency over the bundled data, inside workerd. Article
@@ -8,7 +8,7 @@ import { getJson } from './helpers'
  */
 
 async function search(query: string): Promise<any> {
-  const { status, body } = await getJson(`/search?${query}`)
+  const { status, body } = await getPages(`/search?${query}`)
   expect(status, `${query} ${JSON.stringify(body)}`).toBe(200)
   SEARCH_RESPONSE.parse(body)
   return body
