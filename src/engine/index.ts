@@ -335,6 +335,8 @@ export class Engine {
    * CPU). Keyed by the spec object, so nothing outlives its plan.
    */
   private readonly specScores = new WeakMap<TermSpec, { bm25: QueryPlan['bm25']; boosts: Float64Array; scored: Sparse }>()
+  /** The same for whole clauses (an AND of terms, a phrase): see {@link evalClause}. */
+  private readonly clauseScores = new WeakMap<ClauseSpec, { bm25: QueryPlan['bm25']; boosts: Float64Array; scored: Sparse }>()
   /**
    * BM25's length term `k · (1 − b + b · length / average)` per (document,
    * field), for the last (k, b) used: computed once instead of per posting
@@ -761,11 +763,19 @@ export class Engine {
     return a
   }
 
-  /** A clause: the AND of its terms, then for a phrase the position check. */
+  /**
+   * A clause: the AND of its terms, then for a phrase the position check.
+   * Memoised and shared like a spec's scores: a relaxed AND of phrases would
+   * otherwise check every phrase's positions twice.
+   */
   private evalClause(clause: ClauseSpec, plan: QueryPlan): Sparse {
+    const memo = this.clauseScores.get(clause)
+    if (memo && memo.bm25 === plan.bm25 && memo.boosts === plan.boosts) return memo.scored
     let result = this.evalSpec(clause.specs[0]!, plan)
     for (let s = 1; s < clause.specs.length && result.count > 0; s++) result = this.intersectSpec(result, clause.specs[s]!, plan)
     if (clause.offsets && result.count > 0) result = this.phraseFilter(clause, result, plan)
+    result.shared = true
+    this.clauseScores.set(clause, { bm25: plan.bm25, boosts: plan.boosts, scored: result })
     return result
   }
 
