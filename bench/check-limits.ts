@@ -9,12 +9,18 @@
  * | isolate heap after loading and 1,001 mixed queries (91 of each of the 11 types) (workerd inspector, after GC) | ≤ 32 MB |
  * | largest static asset file | ≤ 25 MiB |
  * | static asset files | ≤ 20,000 |
- * | with `--worst-case`: CPU of the worst request found (bench/lib/queries.ts worstCaseQueries) with the isolate's caches loaded: the whole workerd process's per request, from /proc, mean of 10 | ≤ 10 ms |
+ * | with `--worst-case`: CPU of the costliest requests the API's caps allow (bench/lib/queries.ts worstCaseQueries), warm isolate: median per request of workerd's main thread over 40 runs (/proc schedstat), the Worker alone in Miniflare (bench/lib/isolate-cpu.ts) | ≤ 10 ms |
  *
  * The first five are the free plan's limits and gate CI (.ci/run). The
- * worst-case CPU is this project's budget for hostile requests (issue 6); it
- * is not met yet (docs/benchmarks.md), and its profile figures are only
- * meaningful on an idle machine, so it runs only when asked.
+ * sixth is the free plan's 10 ms of CPU per request, for hostile requests
+ * (issue 6). It runs only when asked: its figures sit at 4–10 ms, and the
+ * same request's median moves by up to 2 ms from one run to the next on this
+ * 2-core machine, so as a CI gate it would fail at random. It counts CPU
+ * time, not wall time, and also workerd's HTTP work and Miniflare's entry
+ * Worker, which the note gives as the floor (a 404). `--worst-case` also
+ * prints the same requests through `wrangler dev` (inspector profile and
+ * /proc): upper bounds that hold the dev server's proxy, asset and cache
+ * Workers (docs/benchmarks.md).
  *
  * Uses generated/assets as it is (runs `npm run build` only when it is
  * missing). A figure that cannot be measured is a failure, not a pass.
@@ -26,11 +32,12 @@
  * ```
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { readCorpus } from './lib/corpus'
+import { IsolateCpuProbe, measureWorstCases } from './lib/isolate-cpu'
 import { measureDev } from './lib/measure'
-import { QueryGenerator, worstCaseQueries } from './lib/queries'
+import { QueryGenerator, queryPath, worstCaseQueries } from './lib/queries'
 import { fmtBytes, table } from './lib/stats'
 import { assetsStats, scriptSize, startupCpu, tempConfig } from './lib/wrangler'
 
@@ -47,6 +54,8 @@ interface Check {
 }
 
 const withWorstCase = process.argv.includes('--worst-case')
+/** Warm runs per worst-case request: /proc counts 10 ms ticks, so 40 runs resolve 0.25 ms. */
+const WORST_CASE_RUNS = 40
 
 async function main(): Promise<number> {
   if (!existsSync(join(ASSETS, 'manifest.json'))) {
@@ -103,21 +112,44 @@ async function main(): Promise<number> {
   })
 
   if (withWorstCase) {
-    // The /proc figure: the profile's under wrangler dev also counts the dev server's Workers on the same thread (docs/benchmarks.md).
-    const worst = dev?.worst.length ? dev.worst.reduce((a, b) => ((b.processWarmMs ?? Infinity) > (a.processWarmMs ?? Infinity) ? b : a)) : undefined
-    const coldest = dev?.worst.length ? dev.worst.reduce((a, b) => (b.firstMs > a.firstMs ? b : a)) : undefined
-    const refused = dev?.worst.filter((w) => w.status !== 200) ?? []
+    const [isolate, isolateError] = await attempt(async () => {
+      const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync('wrangler.toml', 'utf8'))?.[1]
+      if (!compatibilityDate) throw new Error('wrangler.toml has no compatibility_date')
+      const probe = await IsolateCpuProbe.start(join(TMP, 'dist', 'index.js'), ASSETS, compatibilityDate)
+      try {
+        return await measureWorstCases(probe, worstCaseQueries(corpus), WORST_CASE_RUNS, mixed.map((query) => queryPath(query)))
+      } finally {
+        await probe.stop()
+      }
+    })
+    const refused = isolate?.cases.filter((w) => w.status !== 200) ?? []
+    const worst = isolate?.cases.length ? isolate.cases.reduce((a, b) => ((b.warm?.main ?? Infinity) > (a.warm?.main ?? Infinity) ? b : a)) : undefined
+    const coldest = isolate?.cases.length ? isolate.cases.reduce((a, b) => ((b.coldMs ?? Infinity) > (a.coldMs ?? Infinity) ? b : a)) : undefined
+    for (const w of isolate?.cases ?? []) {
+      console.log(
+        `worst case, Miniflare, ${w.status}: median ${w.warm?.main.toFixed(2)} ms / largest ${w.warm?.mainMax.toFixed(2)} ms main thread, mean ${w.warm?.all.toFixed(2)} ms all threads; cold ${w.coldMs?.toFixed(1)} ms: ${w.label}`,
+      )
+    }
     checks.push({
-      name: 'worst-case request CPU, caches loaded: workerd process per request, /proc (bench/lib/queries.ts worstCaseQueries)',
-      value: worst && refused.length === 0 ? worst.processWarmMs : null,
+      name: `worst-case request CPU, warm isolate: workerd main thread, median of ${WORST_CASE_RUNS} runs (/proc), the Worker alone in Miniflare`,
+      value: worst && refused.length === 0 ? (worst.warm?.main ?? null) : null,
       limit: 10,
       show: (n) => `${n.toFixed(1)} ms`,
-      note: refused.length
-        ? `not answered 200: ${refused.map((w) => `${w.status} ${w.label}`).join('; ')}`
-        : worst
-          ? `${worst.label}: ${worst.path}; first run (cold caches, with wrangler dev's asset serving) at most ${coldest!.firstMs.toFixed(1)} ms (${coldest!.label})`
-          : 'not measured',
+      note:
+        isolateError ??
+        (refused.length
+          ? `not answered 200: ${refused.map((w) => `${w.status} ${w.label}`).join('; ')}`
+          : worst
+            ? `${worst.label}: ${worst.path}; all threads ${worst.warm?.all.toFixed(1)} ms; floor (a 404) ${isolate!.floor?.main.toFixed(2)} ms; first run, caches empty: at most ${coldest!.coldMs?.toFixed(1)} ms (${coldest!.label}; one run, 10 ms ticks)`
+            : 'not measured'),
     })
+  }
+
+  if (withWorstCase) {
+    // Upper bounds through wrangler dev: its proxy, asset and cache Workers share the process and the thread (docs/benchmarks.md).
+    for (const w of dev?.worst ?? []) {
+      console.log(`wrangler dev, ${w.label}: ${w.status}; profile first ${w.firstMs.toFixed(1)} / warm ${w.warmMs.toFixed(1)} ms, own JS+GC first ${w.firstJsMs.toFixed(1)} / warm ${w.warmJsMs.toFixed(1)} ms; workerd /proc ${w.processWarmMs?.toFixed(1) ?? 'n/a'} ms`)
+    }
   }
 
   const rows = checks.map((c) => [

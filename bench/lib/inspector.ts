@@ -78,12 +78,18 @@ export class Inspector {
   }
 }
 
-/** Time (µs) per sample; `(idle)` samples are flagged so callers can drop them. */
-export function profileSamples(profile: CpuProfile): { time: number; delta: number; idle: boolean; name: string }[] {
+/**
+ * Time (µs) per sample; `(idle)` samples are flagged so callers can drop them,
+ * and `(program)` ones too: the isolate was neither idle nor running its own
+ * JavaScript or GC. Under wrangler dev that is mostly the dev server's other
+ * Workers on the same thread and the isolate waiting on I/O without being
+ * flagged idle, so JS + GC samples alone are the isolate's own CPU.
+ */
+export function profileSamples(profile: CpuProfile): { time: number; delta: number; idle: boolean; program: boolean; name: string }[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const samples = profile.samples ?? []
   const deltas = profile.timeDeltas ?? []
-  const out: { time: number; delta: number; idle: boolean; name: string }[] = []
+  const out: { time: number; delta: number; idle: boolean; program: boolean; name: string }[] = []
   let time = profile.startTime
   for (let i = 0; i < samples.length; i++) {
     time += deltas[i] ?? 0
@@ -91,7 +97,7 @@ export function profileSamples(profile: CpuProfile): { time: number; delta: numb
     // the gap to the NEXT sample instead would charge a long trailing (idle) gap to the last busy sample.
     const delta = deltas[i] ?? 0
     const name = byId.get(samples[i]!)?.callFrame.functionName ?? ''
-    out.push({ time, delta, idle: name === '(idle)', name })
+    out.push({ time, delta, idle: name === '(idle)', program: name === '(program)', name })
   }
   return out
 }

@@ -4,6 +4,7 @@
  */
 import type { CorpusSample } from './corpus'
 import { Prng } from './prng'
+import { SEARCH_LIMITS } from '../../src/params'
 
 export const QUERY_TYPES = ['one-word', '2-3 words', 'common', 'rare', 'prefix', 'typo', 'topic filter', 'empty+topic', 'phrase', 'exclusion', 'date-sorted'] as const
 export type QueryType = (typeof QUERY_TYPES)[number]
@@ -141,12 +142,13 @@ function fill(words: string[], separator: string, maxChars = 200): string {
 }
 
 /**
- * Requests built to cost the most CPU within the API's caps (src/params:
- * q ≤ 200 characters and ≤ 32 terms, limit ≤ 100, offset ≤ 1,000, ≤ 20
- * topics): the most common words (longest postings), OR and relaxed AND over
- * them, long misspelt words (two-typo expansion from 9 letters), a 3-letter
- * prefix (most expansions), phrases of common words (position checks),
- * exclusions, deep paging and full pages (100 fragments and snippets).
+ * Requests built to cost the most CPU within the API's caps (`SEARCH_LIMITS`
+ * of src/params: q ≤ 200 characters, ≤ 32 terms and ≤ 4 phrases, limit ≤ 50,
+ * offset ≤ 1,000, ≤ 20 topics): the most common words (longest postings), OR
+ * and relaxed AND over them, long misspelt words (two-typo expansion from 9
+ * letters), a 3-letter prefix (most expansions), phrases of common words
+ * (position checks), exclusions, deep paging and full pages (a fragment and a
+ * snippet per hit).
  */
 export function worstCaseQueries(corpus: CorpusSample): WorstCase[] {
   const byDf = [...corpus.df].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -155,22 +157,26 @@ export function worstCaseQueries(corpus: CorpusSample): WorstCase[] {
   // one substitution in the middle: still two typos allowed, so the full two-edit walk runs
   const misspelt = long.map((w) => w.slice(0, 4) + (w[4] === 'x' ? 'z' : 'x') + w.slice(5))
   const topics = [...corpus.topics].sort((a, b) => b[1] - a[1]).map(([t]) => t)
+  const limit = String(SEARCH_LIMITS.maxLimit)
+  const offset = String(SEARCH_LIMITS.maxOffset)
   const path = (params: Record<string, string | string[]>) => {
     const search = new URLSearchParams()
     for (const [k, v] of Object.entries(params)) for (const value of [v].flat()) search.append(k, value)
     return `/search?${search}`
   }
   const orCommon = fill(common, ' OR ')
+  const phrases = Array.from({ length: SEARCH_LIMITS.maxPhrases }, (_, i) => `"${common[2 * i]} ${common[2 * i + 1]}"`)
   return [
-    { label: 'OR of the most common words, limit 100', path: path({ q: orCommon, limit: '100' }) },
-    { label: 'AND of the most common words (relaxes to OR), limit 100', path: path({ q: fill(common, ' '), limit: '100' }) },
-    { label: 'misspelt 9–11-letter words (two-typo expansion), limit 100', path: path({ q: fill(misspelt, ' '), limit: '100' }) },
-    { label: 'misspelt long words OR-ed, limit 100', path: path({ q: fill(misspelt, ' OR '), limit: '100' }) },
-    { label: 'common words then a 3-letter prefix, limit 100', path: path({ q: `${fill(common.slice(0, 3), ' ')} con`, limit: '100' }) },
-    { label: 'phrases of common words', path: path({ q: fill(Array.from({ length: 12 }, (_, i) => `"${common[2 * i]} ${common[2 * i + 1]}"`), ' OR '), limit: '100' }) },
-    { label: 'common word minus many common words', path: path({ q: `${common[0]} ${fill(common.slice(1).map((w) => `-${w}`), ' ', 190)}`, limit: '100' }) },
-    { label: 'OR of common words, 20 topics, sort=date, recency=1', path: path({ q: orCommon, topic: topics.slice(0, 20), sort: 'date', recency: '1', limit: '100' }) },
-    { label: 'OR of common words, offset 1000, limit 100', path: path({ q: orCommon, offset: '1000', limit: '100' }) },
-    { label: 'empty query, sort=date, offset 1000, limit 100', path: path({ q: '', sort: 'date', offset: '1000', limit: '100' }) },
+    { label: `OR of the most common words, limit ${limit}`, path: path({ q: orCommon, limit }) },
+    { label: `AND of the most common words (relaxes to OR), limit ${limit}`, path: path({ q: fill(common, ' '), limit }) },
+    { label: `misspelt 9–11-letter words (two-typo expansion), limit ${limit}`, path: path({ q: fill(misspelt, ' '), limit }) },
+    { label: `misspelt long words OR-ed, limit ${limit}`, path: path({ q: fill(misspelt, ' OR '), limit }) },
+    { label: `common words then a 3-letter prefix, limit ${limit}`, path: path({ q: `${fill(common.slice(0, 3), ' ')} con`, limit }) },
+    { label: `${phrases.length} phrases of common words OR-ed, then common words`, path: path({ q: fill([...phrases, ...common.slice(2 * phrases.length)], ' OR '), limit }) },
+    { label: `${phrases.length} phrases of common words AND-ed`, path: path({ q: phrases.join(' '), limit }) },
+    { label: 'common word minus many common words', path: path({ q: `${common[0]} ${fill(common.slice(1).map((w) => `-${w}`), ' ', 190)}`, limit }) },
+    { label: 'OR of common words, 20 topics, sort=date, recency=1', path: path({ q: orCommon, topic: topics.slice(0, SEARCH_LIMITS.maxTopics), sort: 'date', recency: '1', limit }) },
+    { label: `OR of common words, offset ${offset}, limit ${limit}`, path: path({ q: orCommon, offset, limit }) },
+    { label: `empty query, sort=date, offset ${offset}, limit ${limit}`, path: path({ q: '', sort: 'date', offset, limit }) },
   ]
 }

@@ -86,8 +86,22 @@ export function startupCpu(config: string, outfile: string): StartupCpu {
  * `wrangler dev` process group, from /proc (Linux; 10 ms ticks). Null elsewhere.
  */
 export function workerdCpuMs(processGroup: number): number | null {
-  let ticks = 0
-  let found = false
+  const workerd = processStats()?.filter((p) => p.comm === 'workerd' && p.pgrp === processGroup)
+  return workerd?.length ? workerd.reduce((sum, p) => sum + p.cpuMs, 0) : null
+}
+
+/** One process of /proc/<pid>/stat: its name, parent, group and CPU time (user + system, ms; 10 ms ticks). */
+export interface ProcessStat {
+  pid: number
+  comm: string
+  ppid: number
+  pgrp: number
+  cpuMs: number
+}
+
+/** Every process in /proc (Linux); null elsewhere. */
+export function processStats(): ProcessStat[] | null {
+  const out: ProcessStat[] = []
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue
@@ -97,16 +111,19 @@ export function workerdCpuMs(processGroup: number): number | null {
       } catch {
         continue
       }
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (comm !== 'workerd' || Number(fields[2]) !== processGroup) continue
-      found = true
-      ticks += Number(fields[11]) + Number(fields[12])
+      out.push({
+        pid: Number(pid),
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ppid: Number(fields[1]),
+        pgrp: Number(fields[2]),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+      })
     }
   } catch {
     return null
   }
-  return found ? ticks * 10 : null
+  return out
 }
 
 export interface AssetsStats {

@@ -1,0 +1,182 @@
+/**
+ * The Worker's own CPU per request, as close to "in the isolate" as a local
+ * run allows: the bundle that `wrangler deploy --dry-run` wrote, run by
+ * Miniflare in a workerd process that holds nothing else of weight.
+ *
+ * Under `wrangler dev` the workerd process also runs the dev proxy, the asset
+ * router and asset server Workers, and the Cache API emulation, and every
+ * response passes through several of them; its CPU from /proc is an upper
+ * bound several times the Worker's (a 100-hit answer costs about 16 ms there
+ * with no search at all). Here:
+ * - the `ASSETS` binding is a Node function that reads the files from disk,
+ *   so serving them costs workerd only the socket I/O, and only on the first
+ *   run (the Worker keeps what it read in its caches);
+ * - the Cache API is off (`cache: false`), as on `workers.dev`, where it does
+ *   nothing;
+ * - what remains besides the Worker is workerd's HTTP handling and Miniflare's
+ *   small entry Worker, which {@link IsolateCpuProbe.floorMs} measures with a
+ *   404 (no index work).
+ *
+ * The CPU is workerd's user + system time from /proc (10 ms ticks), so each
+ * figure is a mean over many runs of the same work: that of its main thread,
+ * where the isolates run (what a request is billed for), and that of the
+ * whole process, with V8's background compiler and GC threads.
+ *
+ * @example
+ * ```ts
+ * const probe = await IsolateCpuProbe.start('.tmp/dist/index.js', 'generated/assets')
+ * const ms = await probe.cpuPerRequest((i) => `/search?q=oil&snippetWords=${20 + i}`, 50)
+ * await probe.stop()
+ * ```
+ */
+import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { extname, join, normalize, resolve } from 'node:path'
+import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from 'miniflare'
+import { processStats } from './wrangler'
+
+const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream' }
+
+/**
+ * CPU time (ms) of the workerd process that is a child of this Node process:
+ * `main`, its main thread, where every isolate runs its JavaScript and its
+ * requests, from `schedstat` (nanoseconds: one request can be measured on
+ * its own); `all`, every thread, V8's background compiler and GC helpers
+ * included, from `stat` (10 ms ticks: a mean over many requests only). Null
+ * without /proc.
+ */
+function childWorkerdCpuMs(): { main: number; all: number } | null {
+  const workerd = processStats()?.find((p) => p.comm === 'workerd' && p.ppid === process.pid)
+  if (!workerd) return null
+  try {
+    const runNs = Number(readFileSync(`/proc/${workerd.pid}/task/${workerd.pid}/schedstat`, 'utf8').split(' ')[0])
+    return { main: runNs / 1e6, all: workerd.cpuMs }
+  } catch {
+    return null
+  }
+}
+
+/** CPU per request: workerd's main thread (median and largest of the runs), and the whole process (mean). */
+export interface CpuPerRequest {
+  main: number
+  mainMax: number
+  all: number
+}
+
+export class IsolateCpuProbe {
+  private constructor(private readonly mf: Miniflare, private readonly origin: string) {}
+
+  /**
+   * Starts Miniflare over `bundle` (the ES module of a dry-run deploy) with
+   * the artefacts of `assetsDir` behind `ASSETS`, and the vars of wrangler.toml
+   * that the app reads.
+   */
+  static async start(bundle: string, assetsDir: string, compatibilityDate: string, inspectorPort?: number): Promise<IsolateCpuProbe> {
+    const root = resolve(assetsDir)
+    const mf = new Miniflare({
+      modules: [{ type: 'ESModule', path: resolve(bundle) }],
+      compatibilityDate,
+      ...(inspectorPort ? { inspectorPort } : {}),
+      bindings: { ALLOWED_ORIGINS: '*' },
+      cache: false,
+      serviceBindings: {
+        ASSETS: async (request: MiniflareRequest) => {
+          const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(/^\/+/, '')
+          const file = join(root, path)
+          if (!file.startsWith(root)) return new MiniflareResponse('not found', { status: 404 })
+          try {
+            const bytes = await readFile(file)
+            return new MiniflareResponse(bytes, { headers: { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' } })
+          } catch {
+            return new MiniflareResponse('not found', { status: 404 })
+          }
+        },
+      },
+    })
+    const url = await mf.ready
+    return new IsolateCpuProbe(mf, url.origin)
+  }
+
+  /** Status of one request (its body read whole). */
+  async get(path: string): Promise<number> {
+    const response = await fetch(`${this.origin}${path}`)
+    await response.arrayBuffer()
+    return response.status
+  }
+
+  /**
+   * Mean workerd CPU per request over `runs` requests, sent one at a time,
+   * `pathOf(i)` for the i-th; null without /proc. Any status but 200 (or
+   * `expected`) throws, so a refused request is never counted as a cheap one.
+   */
+  async cpuPerRequest(pathOf: (i: number) => string, runs: number, expected = 200): Promise<CpuPerRequest | null> {
+    const first = childWorkerdCpuMs()
+    const main: number[] = []
+    let before = first
+    for (let i = 0; i < runs; i++) {
+      const status = await this.get(pathOf(i))
+      if (status !== expected) throw new Error(`${status} for ${pathOf(i)}`)
+      const after = childWorkerdCpuMs()
+      if (before && after) main.push(after.main - before.main)
+      before = after
+    }
+    if (!first || !before || main.length === 0) return null
+    main.sort((a, b) => a - b)
+    return { main: main[main.length >> 1]!, mainMax: main.at(-1)!, all: (before.all - first.all) / runs }
+  }
+
+  /** CPU of a request that does no index work (a 404), the part of every figure that is not the Worker's. */
+  floorMs(runs: number): Promise<CpuPerRequest | null> {
+    return this.cpuPerRequest((i) => `/no-such-route-${i}`, runs, 404)
+  }
+
+  async stop(): Promise<void> {
+    await this.mf.dispose()
+  }
+}
+
+export interface IsolateWorstCase {
+  label: string
+  path: string
+  /** Status of the first run (200 expected; a cap's 400 is reported, never counted as a pass). */
+  status: number
+  /** workerd main-thread CPU of the first run, the isolate's caches empty for its postings and fragments (one run: ±10 ms ticks). */
+  coldMs: number | null
+  /** workerd CPU per run over the measured warm runs (caches loaded, code optimised), floor included. */
+  warm: CpuPerRequest | null
+}
+
+/**
+ * Each worst-case request once cold, then `runs` times warm with a different
+ * `snippetWords` each (the same work; the answers differ, so no cache of any
+ * kind could serve them), through an {@link IsolateCpuProbe}.
+ *
+ * "Warm" is a busy isolate's state: the `warmup` requests (a mixed query
+ * load) run first, and each case runs 10 times unmeasured before its `runs`
+ * (V8 optimises a function after it has run a while; the first requests of an
+ * isolate run slower code, about twice the CPU here).
+ */
+export async function measureWorstCases(
+  probe: IsolateCpuProbe,
+  cases: readonly { label: string; path: string }[],
+  runs: number,
+  warmup: readonly string[] = [],
+): Promise<{ floor: CpuPerRequest | null; cases: IsolateWorstCase[] }> {
+  await probe.get('/search?q=warm') // loads the index: not a worst case's cost
+  for (const path of warmup) await probe.get(path)
+  const floor = await probe.floorMs(runs)
+  const out: IsolateWorstCase[] = []
+  for (const { label, path } of cases) {
+    const before = childWorkerdCpuMs()
+    const status = await probe.get(path)
+    const after = childWorkerdCpuMs()
+    const coldMs = before === null || after === null ? null : after.main - before.main
+    let warm: CpuPerRequest | null = null
+    if (status === 200) {
+      for (let i = 0; i < 10; i++) await probe.get(`${path}&snippetWords=${80 + i}`)
+      warm = await probe.cpuPerRequest((i) => `${path}&snippetWords=${20 + (i % 60)}`, runs)
+    }
+    out.push({ label, path, status, coldMs, warm })
+  }
+  return { floor, cases: out }
+}
