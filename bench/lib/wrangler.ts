@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { startWranglerDev, type DevServer } from '../../tests/e2e/wrangler-dev'
+import { startWranglerDev, withoutRateLimits, type DevServer } from '../../tests/e2e/wrangler-dev'
 import { profileCpu, type CpuProfile } from './inspector'
 
 export const WRANGLER_ENV = {
@@ -29,8 +29,7 @@ const WRANGLER = resolve('node_modules/.bin/wrangler')
  * figures would measure the limiter's 429s instead of the search.
  */
 export function tempConfig(options: { dir: string; name: string; assets: string; main?: string }): string {
-  let toml = readFileSync('wrangler.toml', 'utf8').replace(/\[\[ratelimits\]\][\s\S]*?(?=\n\[|$)/, '')
-  if (/ratelimits/.test(toml.replace(/^#.*$/gm, ''))) throw new Error('could not remove [[ratelimits]] from wrangler.toml')
+  let toml = withoutRateLimits(readFileSync('wrangler.toml', 'utf8'))
   const main = resolve(options.main ?? /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? 'src/index.ts')
   toml = toml.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(main)}`)
   toml = toml.replace(/^name\s*=.*$/m, `name = ${JSON.stringify(options.name)}`)

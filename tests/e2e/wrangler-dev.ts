@@ -16,6 +16,17 @@ export function freePort(): Promise<number> {
   })
 }
 
+/**
+ * wrangler.toml without its `[[ratelimits]]` block, for runs that send every
+ * request from one loopback address (benchmarks, evaluations): `wrangler dev`
+ * enforces the limit, so with it they would measure the limiter's 429s.
+ */
+export function withoutRateLimits(toml: string): string {
+  const stripped = toml.replace(/\[\[ratelimits\]\][\s\S]*?(?=\n\[|$)/, '')
+  if (/ratelimits/.test(stripped.replace(/^#.*$/gm, ''))) throw new Error('could not remove [[ratelimits]] from wrangler.toml')
+  return stripped
+}
+
 export interface DevServer {
   url: string
   /** The inspector's port (`wrangler dev --inspector-port`): the benchmark profiles and reads the heap through it. */
