@@ -117,7 +117,7 @@ async function main(): Promise<number> {
       if (!compatibilityDate) throw new Error('wrangler.toml has no compatibility_date')
       const probe = await IsolateCpuProbe.start(join(TMP, 'dist', 'index.js'), ASSETS, compatibilityDate)
       try {
-        return await measureWorstCases(probe, worstCaseQueries(corpus), WORST_CASE_RUNS, mixed.map((query) => queryPath(query)))
+        return { ...(await measureWorstCases(probe, worstCaseQueries(corpus), WORST_CASE_RUNS, mixed.map((query) => queryPath(query)))), pinning: probe.pinning }
       } finally {
         await probe.stop()
       }
@@ -140,7 +140,7 @@ async function main(): Promise<number> {
         (refused.length
           ? `not answered 200: ${refused.map((w) => `${w.status} ${w.label}`).join('; ')}`
           : worst
-            ? `${worst.label}: ${worst.path}; all threads ${worst.warm?.all.toFixed(1)} ms; floor (a 404) ${isolate!.floor?.main.toFixed(2)} ms; first run, caches empty: at most ${coldest!.coldMs?.toFixed(1)} ms (${coldest!.label}; one run, 10 ms ticks)`
+            ? `${worst.label}: ${worst.path}; ${isolate!.pinning}; all threads ${worst.warm?.all.toFixed(1)} ms; floor (a 404) ${isolate!.floor?.main.toFixed(2)} ms; first run, caches empty: at most ${coldest!.coldMs?.toFixed(1)} ms (${coldest!.label}; one run, 10 ms ticks)`
             : 'not measured'),
     })
   }
