@@ -35,7 +35,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { readCorpus } from './lib/corpus'
-import { IsolateCpuProbe, measureWorstCases } from './lib/isolate-cpu'
+import { IsolateCpuProbe, measureQueryTypes, measureWorstCases } from './lib/isolate-cpu'
 import { measureDev } from './lib/measure'
 import { QueryGenerator, queryPath, worstCaseQueries } from './lib/queries'
 import { fmtBytes, table } from './lib/stats'
@@ -117,7 +117,10 @@ async function main(): Promise<number> {
       if (!compatibilityDate) throw new Error('wrangler.toml has no compatibility_date')
       const probe = await IsolateCpuProbe.start(join(TMP, 'dist', 'index.js'), ASSETS, compatibilityDate)
       try {
-        return { ...(await measureWorstCases(probe, worstCaseQueries(corpus), WORST_CASE_RUNS, mixed.map((query) => queryPath(query)))), pinning: probe.pinning }
+        const worstCases = await measureWorstCases(probe, worstCaseQueries(corpus), WORST_CASE_RUNS, mixed.map((query) => queryPath(query)))
+        // Ordinary queries, new to the isolate: per type, the same probe.
+        const types = await measureQueryTypes(probe, generator.mixed(91).map((query) => ({ type: query.type, path: queryPath(query) })))
+        return { ...worstCases, types, pinning: probe.pinning }
       } finally {
         await probe.stop()
       }
@@ -125,6 +128,11 @@ async function main(): Promise<number> {
     const refused = isolate?.cases.filter((w) => w.status !== 200) ?? []
     const worst = isolate?.cases.length ? isolate.cases.reduce((a, b) => ((b.warm?.main ?? Infinity) > (a.warm?.main ?? Infinity) ? b : a)) : undefined
     const coldest = isolate?.cases.length ? isolate.cases.reduce((a, b) => ((b.coldMs ?? Infinity) > (a.coldMs ?? Infinity) ? b : a)) : undefined
+    if (isolate) {
+      console.log(`\nworkerd main-thread CPU per request, ms, Miniflare (${isolate.pinning}), 91 new queries of each type after the worst cases:`)
+      console.log(table(['type', 'n', 'p50', 'p99', 'max'], isolate.types.map((t) => [t.type, String(t.n), t.p50.toFixed(2), t.p99.toFixed(2), t.max.toFixed(2)])))
+      console.log('')
+    }
     for (const w of isolate?.cases ?? []) {
       console.log(
         `worst case, Miniflare, ${w.status}: median ${w.warm?.main.toFixed(2)} ms / largest ${w.warm?.mainMax.toFixed(2)} ms main thread, mean ${w.warm?.all.toFixed(2)} ms all threads; cold ${w.coldMs?.toFixed(1)} ms: ${w.label}`,

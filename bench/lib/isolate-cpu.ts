@@ -42,6 +42,7 @@ import { availableParallelism } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
 import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from 'miniflare'
 import { processStats } from './wrangler'
+import { percentile } from './stats'
 
 const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream' }
 
@@ -219,4 +220,28 @@ export async function measureWorstCases(
     out.push({ label, path, status, coldMs, warm })
   }
   return { floor, cases: out }
+}
+
+/** Per-request CPU of one query type: median, 99th percentile and largest, ms. */
+export interface TypeCpu {
+  type: string
+  n: number
+  p50: number
+  p99: number
+  max: number
+}
+
+/**
+ * The workerd main-thread CPU of each request of `queries`, sent once each in
+ * order, summarised per type. Queries not seen before by the isolate (its
+ * postings, positions and fragment caches may or may not hold what they
+ * need, as in a busy isolate).
+ */
+export async function measureQueryTypes(probe: IsolateCpuProbe, queries: readonly { type: string; path: string }[]): Promise<TypeCpu[]> {
+  const byType = new Map<string, number[]>()
+  for (const { type, path } of queries) {
+    const cpu = await probe.cpuPerRequest(() => path, 1)
+    if (cpu) byType.set(type, [...(byType.get(type) ?? []), cpu.main])
+  }
+  return [...byType].map(([type, samples]) => ({ type, n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) }))
 }
