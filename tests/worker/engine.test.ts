@@ -6,7 +6,7 @@ import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
 import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
 import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
-import { QUERY_OPTIONS, search } from '../../src/search'
+import { QUERY_OPTIONS, planQuery, search } from '../../src/search'
 
 const env = testEnv as unknown as Bindings
 
@@ -102,6 +102,34 @@ describe('engine', () => {
   it('refuses a dictionary of another format', () => {
     const layout = index.manifest.index
     expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 3/)
+  })
+})
+
+describe('memoised term and clause scores', () => {
+  /** Each document's score, as a map (the order of a result's documents is not its ranking). */
+  const scores = (m: { count: number; docs: Int32Array; scores: Float64Array }) => new Map(Array.from({ length: m.count }, (_, i) => [m.docs[i]!, m.scores[i]!]))
+  const QUERIES = [
+    'dlrs year company corp last about billion bank stock market april share', // AND of common words: relaxes
+    '"crude oil" "opec output" "saudi arabia"', // AND of phrases: relaxes
+    'putin cocoa', // relaxes
+    'wheat OR corn grain -"soybean meal"',
+    'oil -gasoline "crude oil" OR opec',
+  ]
+
+  it.each(QUERIES)('give the same OR answer after an AND as a fresh plan does, bit for bit: %s', async (q) => {
+    const { engine } = index
+    const relaxed = planQuery(index, q).plan
+    await engine.load(relaxed)
+    const and = engine.execute(relaxed)
+    // Scored once with the AND (memoised, shared), then reused by the OR and by a second run of each.
+    const or = engine.execute({ ...relaxed, and: false })
+    expect(scores(engine.execute(relaxed))).toEqual(scores(and))
+    expect(scores(engine.execute({ ...relaxed, and: false }))).toEqual(scores(or))
+    const fresh = planQuery(index, q).plan
+    await engine.load(fresh)
+    const direct = engine.execute({ ...fresh, and: false })
+    expect(direct.count).toBeGreaterThan(0)
+    expect(scores(or)).toEqual(scores(direct))
   })
 })
 
