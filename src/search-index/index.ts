@@ -46,7 +46,7 @@ export interface CacheLimits {
   postingsBytes: number
   /** Bytes of positions chunks kept (phrase queries only). Default 4 MiB (3.6 MiB in all here). */
   positionsBytes: number
-  /** Articles kept, counted in whole fragments. Default 1,024: 256 fragments of 4, more than the 100 a page of `limit=100` can need. */
+  /** Articles kept, counted in whole fragments. Default 1,024: 256 fragments of 4, far more than the 20 fragments a page (`limit` ≤ 20) can need, so that the pages of recent queries stay cached. */
   articles: number
 }
 

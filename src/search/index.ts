@@ -212,6 +212,8 @@ export interface RankedHit {
   n: number
   score: number
   key: number
+  /** The query terms the document matched ({@link Matches.masks}), when known. */
+  mask?: number
 }
 
 /**
@@ -315,11 +317,12 @@ export async function rank(index: SearchIndex, request: SearchRequest, relaxatio
     let ranking = matches
     if (request.recency !== undefined) ({ ranking, matches } = withRecency(index, matches, request.recency))
     const byDate = request.sort === 'date'
-    const { docs: numbers, scores } = matches
+    const { docs: numbers, scores, masks } = matches
     ranked = Array.from(engine.rank(ranking, end, keep, byDate ? 'date' : 'score'), (i) => ({
       n: numbers[i]!,
       score: scores[i]!,
       key: byDate ? 0 : ranking.scores[i]!,
+      ...(masks ? { mask: masks[i]! } : {}),
     }))
     let facetDocs = numbers.subarray(0, matches.count)
     if (inRange) facetDocs = facetDocs.filter(inRange)
@@ -338,15 +341,17 @@ export async function pageHits(
   index: SearchIndex,
   request: SearchRequest,
   plan: QueryPlan | null,
-  page: readonly { n: number; score: number }[],
+  page: readonly { n: number; score: number; mask?: number }[],
   pageSize = page.length,
 ): Promise<Hit[]> {
   const numbers = page.map((hit) => hit.n)
-  const details = plan ? index.engine.explain(plan, numbers) : undefined
+  // The terms each hit matched: from the masks of the ranking when it has them (no postings to decode), else explained.
+  const masks = page.every((hit) => hit.mask !== undefined) ? page.map((hit) => hit.mask!) : null
+  const terms = !plan ? undefined : masks ? index.engine.matchedTerms(plan, numbers, masks) : new Map([...index.engine.explain(plan, numbers)].map(([n, detail]) => [n, detail.terms]))
   const articles = await index.articles(numbers)
   return page.map((hit, i) => {
-    const matched = details?.get(hit.n)
-    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched.terms) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanCharsPerHit(pageSize) })
+    const matched = terms?.get(hit.n)
+    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanCharsPerHit(pageSize) })
   })
 }
 
@@ -370,7 +375,7 @@ export function withRecency(index: SearchIndex, matches: Matches, halfLife: numb
     scores[i] = matches.scores[i]! * 2 ** (-age / halfLife)
     keys[i] = Math.log(matches.scores[i]!) - (age * Math.LN2) / halfLife
   }
-  return { matches: { count: matches.count, docs: matches.docs, scores }, ranking: { count: matches.count, docs: matches.docs, scores: keys } }
+  return { matches: { count: matches.count, docs: matches.docs, scores, masks: matches.masks }, ranking: { count: matches.count, docs: matches.docs, scores: keys } }
 }
 
 const NO_TERMS: ReadonlySet<string> = new Set()

@@ -133,6 +133,30 @@ describe('memoised term and clause scores', () => {
   })
 })
 
+describe('matchedTerms', () => {
+  it('gives each hit the terms explain() gives, from the masks where it can', async () => {
+    const { engine } = index
+    const queries = ['oil prices', 'argentnia wheat exports', 'opec OR saudi', '"crude oil" -gasoline', 'title:opec output', 'compu', 'dlrs year company corp last about billion bank stock']
+    let checked = 0
+    for (const q of queries) {
+      const { plan } = planQuery(index, q)
+      await engine.load(plan)
+      let matches = engine.execute(plan)
+      let active = plan
+      if (matches.count === 0) matches = engine.execute((active = { ...plan, and: false }))
+      const page = Array.from(engine.rank(matches, 20))
+      const docs = page.map((i) => matches.docs[i]!)
+      const fast = engine.matchedTerms(active, docs, page.map((i) => matches.masks![i]!))
+      const slow = engine.explain(active, docs)
+      for (const doc of docs) {
+        expect(new Set(fast.get(doc)), `${q}: ${doc}`).toEqual(new Set(slow.get(doc)!.terms))
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(100)
+  })
+})
+
 describe('format version', () => {
   it('refuses an unknown version: the app answers 503 index_unavailable', async () => {
     const inner = assetSource(env.ASSETS)
