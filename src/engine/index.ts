@@ -166,6 +166,22 @@ export interface QueryPlan {
   positionChunks: number[]
   /** Set by {@link Engine.load}: the plan's chunks, held for its run whatever the caches evict meanwhile. */
   loaded?: { postings: Map<number, Uint8Array>; positions: Map<number, Uint8Array> }
+  /**
+   * Set by the engine as it runs the plan: each term's and clause's scored
+   * list, shared by the plan's copies (`{ ...plan, and: false }`), so that a
+   * query relaxed from AND to OR scores nothing twice. It lives and dies with
+   * the plan: a WeakMap in the engine kept the lists (typed arrays, some of
+   * 100 KB) until a full collection, and ordinary requests cost 0.4–0.9 ms
+   * more CPU for it.
+   */
+  scored?: Map<TermSpec | ClauseSpec, ScoredMemo>
+}
+
+/** A memoised scored list, with the parameters it was scored with. */
+interface ScoredMemo {
+  bm25: QueryPlan['bm25']
+  boosts: Float64Array
+  scored: Sparse
 }
 
 /** A query clause before planning: analyzed terms, and for a phrase their token offsets. */
@@ -334,15 +350,6 @@ export class Engine {
   private readonly denseMask: Uint32Array
   private readonly list: Int32Array
   private readonly positionTables = new Map<number, { bytes: Uint8Array; offsets: Uint32Array; data: Uint8Array }>()
-  /**
-   * Each term spec's scored postings, for as long as the spec lives: a query
-   * relaxed from AND to OR runs its plan twice, and would otherwise decode
-   * and score the same postings twice (a third of the worst relaxed query's
-   * CPU). Keyed by the spec object, so nothing outlives its plan.
-   */
-  private readonly specScores = new WeakMap<TermSpec, { bm25: QueryPlan['bm25']; boosts: Float64Array; scored: Sparse }>()
-  /** The same for whole clauses (an AND of terms, a phrase): see {@link evalClause}. */
-  private readonly clauseScores = new WeakMap<ClauseSpec, { bm25: QueryPlan['bm25']; boosts: Float64Array; scored: Sparse }>()
   /**
    * BM25's length term `k · (1 − b + b · length / average)` per (document,
    * field), for the last (k, b) used: computed once instead of per posting
@@ -559,20 +566,24 @@ export class Engine {
     return { offsets: parsed.offsets, data: parsed.data, first: this.chunkFirstTerm[c]! }
   }
 
-  /** The spec's memoised scores for this plan's BM25 parameters and boosts, if any. */
-  private memoOf(spec: TermSpec, plan: QueryPlan): Sparse | null {
-    const memo = this.specScores.get(spec)
+  /** The memoised scores of a spec or clause for this plan's BM25 parameters and boosts, if any ({@link QueryPlan.scored}). */
+  private memoOf(key: TermSpec | ClauseSpec, plan: QueryPlan): Sparse | null {
+    const memo = plan.scored?.get(key)
     return memo && memo.bm25 === plan.bm25 && memo.boosts === plan.boosts ? memo.scored : null
+  }
+
+  /** Memoises a shared scored list in the plan. */
+  private remember(key: TermSpec | ClauseSpec, plan: QueryPlan, scored: Sparse): Sparse {
+    scored.shared = true
+    ;(plan.scored ??= new Map()).set(key, { bm25: plan.bm25, boosts: plan.boosts, scored })
+    return scored
   }
 
   /** Scores one term spec over its derived terms and fields; the result is shared (see {@link Sparse.shared}). */
   private evalSpec(spec: TermSpec, plan: QueryPlan): Sparse {
     const memo = this.memoOf(spec, plan)
     if (memo) return memo
-    const scored = this.scoreSpec(spec, plan)
-    scored.shared = true
-    this.specScores.set(spec, { bm25: plan.bm25, boosts: plan.boosts, scored })
-    return scored
+    return this.remember(spec, plan, this.scoreSpec(spec, plan))
   }
 
   /** {@link lengthNorm} for (k, b). */
@@ -775,14 +786,12 @@ export class Engine {
    * otherwise check every phrase's positions twice.
    */
   private evalClause(clause: ClauseSpec, plan: QueryPlan): Sparse {
-    const memo = this.clauseScores.get(clause)
-    if (memo && memo.bm25 === plan.bm25 && memo.boosts === plan.boosts) return memo.scored
+    const memo = this.memoOf(clause, plan)
+    if (memo) return memo
     let result = this.evalSpec(clause.specs[0]!, plan)
     for (let s = 1; s < clause.specs.length && result.count > 0; s++) result = this.intersectSpec(result, clause.specs[s]!, plan)
     if (clause.offsets && result.count > 0) result = this.phraseFilter(clause, result, plan)
-    result.shared = true
-    this.clauseScores.set(clause, { bm25: plan.bm25, boosts: plan.boosts, scored: result })
-    return result
+    return this.remember(clause, plan, result)
   }
 
   /**
