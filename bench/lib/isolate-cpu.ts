@@ -38,7 +38,7 @@
 import { readFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { cpus } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
 import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from 'miniflare'
 import { processStats } from './wrangler'
@@ -77,9 +77,10 @@ export interface CpuPerRequest {
  * returns how, or why not. Undone by {@link unpin}.
  */
 function pin(workerdPid: number): string {
-  const cpus = availableParallelism()
-  if (cpus < 2) return 'not pinned: one CPU'
-  const last = cpus - 1
+  // All the machine's CPUs, not availableParallelism(): that follows this process's affinity, which an earlier probe narrowed.
+  const count = cpus().length
+  if (count < 2) return 'not pinned: one CPU'
+  const last = count - 1
   try {
     execFileSync('taskset', ['-a', '-c', '-p', String(last), String(workerdPid)], { stdio: 'ignore' })
     execFileSync('taskset', ['-a', '-c', '-p', `0-${last - 1}`, String(process.pid)], { stdio: 'ignore' })
@@ -91,7 +92,7 @@ function pin(workerdPid: number): string {
 
 function unpin(): void {
   try {
-    execFileSync('taskset', ['-a', '-c', '-p', `0-${availableParallelism() - 1}`, String(process.pid)], { stdio: 'ignore' })
+    execFileSync('taskset', ['-a', '-c', '-p', `0-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' })
   } catch {
     // Nothing was pinned.
   }
