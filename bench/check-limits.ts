@@ -148,12 +148,9 @@ async function main(): Promise<number> {
         (refused.length
           ? `not answered 200: ${refused.map((w) => `${w.status} ${w.label}`).join('; ')}`
           : worst
-            ? `${worst.label}: ${worst.path}; ${isolate!.pinning}; all threads ${worst.warm?.all.toFixed(1)} ms; floor (a 404) ${isolate!.floor?.main.toFixed(2)} ms; first run, caches empty: at most ${coldest!.coldMs?.toFixed(1)} ms (${coldest!.label}; one run, 10 ms ticks)`
+            ? `${worst.label}: ${worst.path}; ${isolate!.pinning}; all threads ${worst.warm?.all.toFixed(1)} ms; floor (a 404) ${isolate!.floor?.main.toFixed(2)} ms; first run, caches empty: at most ${coldest!.coldMs?.toFixed(1)} ms (${coldest!.label}; one run)`
             : 'not measured'),
     })
-  }
-
-  if (withWorstCase) {
     // Upper bounds through wrangler dev: its proxy, asset and cache Workers share the process and the thread (docs/benchmarks.md).
     for (const w of dev?.worst ?? []) {
       console.log(`wrangler dev, ${w.label}: ${w.status}; profile first ${w.firstMs.toFixed(1)} / warm ${w.warmMs.toFixed(1)} ms, own JS+GC first ${w.firstJsMs.toFixed(1)} / warm ${w.warmJsMs.toFixed(1)} ms; workerd /proc ${w.processWarmMs?.toFixed(1) ?? 'n/a'} ms`)

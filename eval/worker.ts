@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { startWranglerDev, withoutRateLimits, type DevServer } from '../tests/e2e/wrangler-dev'
+import { laterPages } from '../tests/paging'
 
 export const PROJECT_ROOT = resolve(new URL('..', import.meta.url).pathname)
 
@@ -143,9 +144,7 @@ export async function serveCollection(input: { jsonl: string; map?: string; refe
           get(`/search?${new URLSearchParams({ ...params, limit: String(size), offset: String(from) })}`)
         const first = await page(offset, Math.min(limit, SEARCH_LIMITS.maxLimit))
         const hits = [...first.hits]
-        for (let from = offset + SEARCH_LIMITS.maxLimit; from < offset + limit && from < first.total && from <= SEARCH_LIMITS.maxOffset; from += SEARCH_LIMITS.maxLimit) {
-          hits.push(...(await page(from, Math.min(SEARCH_LIMITS.maxLimit, offset + limit - from))).hits)
-        }
+        for (const [from, size] of laterPages(offset, limit, first.total)) hits.push(...(await page(from, size)).hits)
         return { ...first, hits }
       },
       topics: async () => (await get('/topics')).topics,

@@ -182,7 +182,7 @@ export interface IsolateWorstCase {
   path: string
   /** Status of the first run (200 expected; a cap's 400 is reported, never counted as a pass). */
   status: number
-  /** workerd main-thread CPU of the first run, the isolate's caches empty for its postings and fragments (one run: ±10 ms ticks). */
+  /** workerd main-thread CPU of the first run, the isolate's caches empty for its postings and fragments (one run, from schedstat). */
   coldMs: number | null
   /** workerd CPU per run over the measured warm runs (caches loaded, code optimised), floor included. */
   warm: CpuPerRequest | null

@@ -223,6 +223,11 @@ interface Sparse {
   shared?: boolean
 }
 
+/** The mask bit of a spec's group: groups from 31 on share bit 31; an excluded spec (group −1) has none. */
+function groupBit(spec: TermSpec): number {
+  return spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+}
+
 /** A private copy of the first `count` entries. */
 function copySparse(s: Sparse): Sparse {
   return { count: s.count, docs: s.docs.slice(0, s.count), scores: s.scores.slice(0, s.count), masks: s.masks.slice(0, s.count) }
@@ -263,10 +268,10 @@ class PositionCursor {
   private tf = 0
   private pending = false
   constructor(
-    readonly post: Uint8Array,
+    private readonly post: Uint8Array,
     private postPos: number,
-    readonly postStop: number,
-    readonly pos: Uint8Array,
+    private readonly postStop: number,
+    private readonly pos: Uint8Array,
     private posPos: number,
   ) {}
 
@@ -662,7 +667,7 @@ export class Engine {
     const touchedCount = this.scoreSpecInto(spec, plan)
     const { termScore, touched } = this
     const out: Sparse = { count: touchedCount, docs: touched.slice(0, touchedCount), scores: new Float64Array(touchedCount), masks: new Uint32Array(touchedCount) }
-    const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+    const bit = groupBit(spec)
     for (let i = 0; i < touchedCount; i++) {
       out.scores[i] = termScore[out.docs[i]!]!
       out.masks[i] = bit
@@ -729,7 +734,7 @@ export class Engine {
         continue
       }
       const spec = item as TermSpec
-      const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+      const bit = groupBit(spec)
       const n = this.scoreSpecInto(spec, plan)
       for (let i = 0; i < n; i++) {
         const doc = touched[i]!
@@ -766,7 +771,7 @@ export class Engine {
     this.scoreSpecInto(spec, plan)
     const mark = this.clock // the mark scoreSpecInto stamped its documents with
     const { termStamp, termScore } = this
-    const bit = spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
+    const bit = groupBit(spec)
     let kept = 0
     for (let i = 0; i < a.count; i++) {
       const doc = a.docs[i]!

@@ -1,5 +1,6 @@
 import { SELF } from 'cloudflare:test'
 import { SEARCH_LIMITS } from '../../src/params'
+import { laterPages } from '../paging'
 
 /** GET a path of the Worker under test and parse its JSON body. */
 export async function getJson<T = any>(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: T }> {
@@ -30,8 +31,8 @@ export async function getPages(path: string): Promise<{ status: number; headers:
   const first = await page(offset, SEARCH_LIMITS.maxLimit)
   if (first.status !== 200) return first
   const hits = [...first.body.hits]
-  for (let from = offset + SEARCH_LIMITS.maxLimit; from < offset + limit && from < first.body.total && from <= SEARCH_LIMITS.maxOffset; from += SEARCH_LIMITS.maxLimit) {
-    const next = await page(from, Math.min(SEARCH_LIMITS.maxLimit, offset + limit - from))
+  for (const [from, size] of laterPages(offset, limit, first.body.total)) {
+    const next = await page(from, size)
     if (next.status !== 200) return next
     hits.push(...next.body.hits)
   }
