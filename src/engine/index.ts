@@ -84,6 +84,13 @@ export interface EngineSearchOptions {
   /** Cap on prefix and on fuzzy derived terms per query term. Default {@link MAX_EXPANSIONS}. */
   maxExpansions?: number
   /**
+   * What a typo on the first letter costs in the fuzzy distance: 1 (the
+   * default) is plain Levenshtein, as in MiniSearch; the Worker uses 2, as
+   * Meilisearch does, so a one-typo word keeps its first letter and its walk
+   * stays among the terms that start with it (see `Dictionary.fuzzy`).
+   */
+  firstTypoCost?: number
+  /**
    * Exact beats derived: a prefix or typo term's idf is capped, per field, at
    * the idf of the exact query term, so a document with the exact term always
    * outscores one with only a derived term and otherwise equal evidence (same
@@ -470,11 +477,16 @@ export class Engine {
         if (maxDistance) {
           const candidates: number[] = []
           const distances = new Map<number, number>()
-          dict.fuzzy(term, maxDistance, (t, distance) => {
-            if (distance === 0 || (t >= lo && t < hi)) return
-            candidates.push(t)
-            distances.set(t, distance)
-          })
+          dict.fuzzy(
+            term,
+            maxDistance,
+            (t, distance) => {
+              if (distance === 0 || (t >= lo && t < hi)) return
+              candidates.push(t)
+              distances.set(t, distance)
+            },
+            options.firstTypoCost,
+          )
           for (const t of this.capped(candidates, cap)) {
             const length = dict.termLength(t)
             spec.derived.push(t)

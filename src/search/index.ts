@@ -154,6 +154,7 @@ export const QUERY_OPTIONS: EngineSearchOptions = {
   prefix: matchPrefix,
   fuzzy: typoDistance,
   exactFirst: true,
+  firstTypoCost: 2,
   bm25: { k: 1.2, b: 0.7, d: 0.25 },
   coordination: 0.5,
 }

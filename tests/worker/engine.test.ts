@@ -6,16 +6,26 @@ import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
 import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
 import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
-import { QUERY_OPTIONS, planQuery, search } from '../../src/search'
+import { QUERY_OPTIONS, planQuery, search, toHit } from '../../src/search'
 
 const env = testEnv as unknown as Bindings
 
-/** Plain Levenshtein distance, the textbook full matrix. */
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+/**
+ * Levenshtein distance, the textbook way, except that an edit touching the
+ * first character of either string costs `firstEditCost` (the weighted form
+ * that `Dictionary.fuzzy` walks).
+ */
+function levenshtein(a: string, b: string, firstEditCost = 1): number {
+  const insert = (j: number) => (j === 1 ? firstEditCost : 1)
+  let previous = [0]
+  for (let j = 1; j <= b.length; j++) previous[j] = previous[j - 1]! + insert(j)
   for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), previous[j]! + 1, row[j - 1]! + 1)
+    const edit = i === 1 ? firstEditCost : 1
+    const row = [previous[0]! + edit]
+    for (let j = 1; j <= b.length; j++) {
+      const substitute = a[i - 1] === b[j - 1] ? 0 : j === 1 ? firstEditCost : edit
+      row[j] = Math.min(previous[j - 1]! + substitute, previous[j]! + edit, row[j - 1]! + insert(j))
+    }
     previous = row
   }
   return previous[b.length]!
@@ -70,19 +80,37 @@ describe('dictionary', () => {
     }
   })
 
-  it('finds by fuzzy walk exactly the terms a plain Levenshtein finds', () => {
+  it.each([1, 2])('finds by fuzzy walk exactly the terms a Levenshtein with first-edit cost %i finds', (firstEditCost) => {
     const dict = index.engine.dictionary
-    for (const [query, max] of [['petrolium', 2], ['crdue', 1], ['oil', 1], ['opec', 2], ['exprts', 1], ['ab', 2], ['x', 1], ['reagan', 3]] as const) {
+    let matched = 0
+    for (const [query, max] of [['petrolium', 2], ['crdue', 1], ['oil', 1], ['opec', 2], ['exprts', 1], ['ab', 2], ['x', 1], ['reagan', 3], ['markets', 1], ['xarket', 2]] as const) {
       const found = new Map<string, number>()
-      dict.fuzzy(query, max, (t, distance) => found.set(terms[t]!, distance))
+      dict.fuzzy(query, max, (t, distance) => found.set(terms[t]!, distance), firstEditCost)
       const expected = new Map<string, number>()
       for (const term of terms) {
         if (Math.abs(term.length - query.length) > max) continue
-        const distance = levenshtein(query, term)
+        const distance = levenshtein(query, term, firstEditCost)
         if (distance <= max) expected.set(term, distance)
       }
       expect(found, `${query} ≤ ${max}`).toEqual(expected)
+      matched += found.size
     }
+    expect(matched).toBeGreaterThan(20)
+  })
+
+  it('keeps the first letter of a one-typo word when a first edit costs 2', () => {
+    const dict = index.engine.dictionary
+    const within = (query: string, cost: number) => {
+      const found: string[] = []
+      dict.fuzzy(query, 1, (t) => found.push(terms[t]!), cost)
+      return found
+    }
+    // "xarket" is one substitution from "market", on its first letter.
+    expect(within('xarket', 1)).toContain('market')
+    expect(within('xarket', 2)).not.toContain('market')
+    // "markat" keeps it.
+    expect(within('markat', 2)).toContain('market')
+    for (const term of within('market', 2)) expect(term[0]).toBe('m')
   })
 })
 

@@ -149,6 +149,19 @@ describe('prefix and typos', () => {
     expect((await search('wheat "expo"')).relaxed).toBe(true)
   })
 
+  it('a typo on the first letter counts as two, as in Meilisearch: one-typo words keep their first letter', async () => {
+    // 9 letters: 2 typos allowed, so one edit of the first letter still matches…
+    const nine = await search('xrgentina')
+    expect(nine.total).toBeGreaterThan(100)
+    expect(nine.hits[0]!.titleHtml).toMatch(/<mark>argentina<\/mark>/i)
+    // …6 letters: 1 typo, so it does not (plain Levenshtein would find "market" for "xarket").
+    const market = (await search('market')).total
+    expect(market).toBeGreaterThan(100)
+    expect((await search('markex')).total).toBeGreaterThan(market / 2)
+    expect((await search('xarket')).total).toBe(0)
+    expect(QUERY_OPTIONS.firstTypoCost).toBe(2)
+  })
+
   it('typo tolerance covers the first 4 words long enough for it; later words match exactly', async () => {
     expect(MAX_TYPO_TERMS).toBe(4)
     // Four 5-letter-or-longer words (and a short one, which does not count), then the misspelt one, in OR so that every word counts on its own.
