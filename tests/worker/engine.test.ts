@@ -176,12 +176,20 @@ describe('matchedTerms', () => {
       const docs = page.map((i) => matches.docs[i]!)
       const fast = engine.matchedTerms(active, docs, page.map((i) => matches.masks![i]!))
       const slow = engine.explain(active, docs)
-      for (const doc of docs) {
-        expect(new Set(fast.get(doc)), `${q}: ${doc}`).toEqual(new Set(slow.get(doc)!.terms))
+      const articles = await index.articles(docs)
+      docs.forEach((doc, i) => {
+        const exact = new Set(slow.get(doc)!.terms)
+        const superset = new Set(fast.get(doc))
+        for (const term of exact) expect(superset.has(term), `${q}: ${doc} ${term}`).toBe(true)
+        if (superset.size > exact.size) wider++
+        const [a, b] = [toHit(index, articles[i]!, 0, superset), toHit(index, articles[i]!, 0, exact)]
+        expect([a.snippet, a.titleHtml], `${q}: ${doc}`).toEqual([b.snippet, b.titleHtml])
+        expect(a.snippet + a.titleHtml, `${q}: ${doc}`).toContain('<mark>')
         checked++
-      }
+      })
     }
     expect(checked).toBeGreaterThan(100)
+    expect(wider).toBeGreaterThan(10)
   })
 })
 
