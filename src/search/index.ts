@@ -396,11 +396,13 @@ function topicMask(index: SearchIndex, slugs: readonly string[]): Uint8Array | n
 function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount[] {
   const { topicStart, topicIds } = index.engine.docs
   const counts = new Uint32Array(index.manifest.topics.length)
-  const add = (doc: number) => {
-    for (let i = topicStart[doc]!, end = topicStart[doc + 1]!; i < end; i++) counts[topicIds[i]!]!++
-  }
-  if (matches) for (let i = 0; i < matches.length; i++) add(matches[i]!)
-  else for (let doc = 0; doc < index.engine.docs.count; doc++) add(doc)
+  // Every document (matches null): all the topic ids, one run from topicStart[0] = 0.
+  if (matches) {
+    for (let m = 0; m < matches.length; m++) {
+      const doc = matches[m]!
+      for (let i = topicStart[doc]!, end = topicStart[doc + 1]!; i < end; i++) counts[topicIds[i]!]!++
+    }
+  } else for (let i = 0, end = topicStart[index.engine.docs.count]!; i < end; i++) counts[topicIds[i]!]!++
   const facets: FacetCount[] = []
   counts.forEach((count, id) => {
     if (count === 0) return

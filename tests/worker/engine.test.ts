@@ -161,11 +161,35 @@ describe('memoised term and clause scores', () => {
   })
 })
 
+describe('rank', () => {
+  it('keeps as the best k exactly the head of the full order, ties and date order included', async () => {
+    const { engine } = index
+    // Many equal scores: one-word queries over the topics field, and a relaxed OR of common words.
+    for (const q of ['grain', 'dlrs OR year OR company OR bank', 'acq']) {
+      const { plan } = planQuery(index, q)
+      await engine.load(plan)
+      let matches = engine.execute(plan)
+      if (matches.count === 0) matches = engine.execute({ ...plan, and: false })
+      expect(matches.count, q).toBeGreaterThan(500)
+      const keepOdd = (doc: number) => doc % 2 === 1
+      for (const order of ['score', 'date'] as const) {
+        for (const keep of [undefined, keepOdd]) {
+          const full = Array.from(engine.rank(matches, Infinity, keep, order))
+          for (const k of [1, 20, 333]) expect(Array.from(engine.rank(matches, k, keep, order)), `${q} ${order} ${k}`).toEqual(full.slice(0, k))
+        }
+      }
+      const scores = Array.from(engine.rank(matches, Infinity), (i) => matches.scores[i]!)
+      expect(new Set(scores).size, q).toBeLessThan(scores.length)
+    }
+  })
+})
+
 describe('matchedTerms', () => {
-  it('gives each hit the terms explain() gives, from the masks where it can', async () => {
+  it('marks the same words in every hit as the terms explain() gives, from the masks where it can', async () => {
     const { engine } = index
     const queries = ['oil prices', 'argentnia wheat exports', 'opec OR saudi', '"crude oil" -gasoline', 'title:opec output', 'compu', 'dlrs year company corp last about billion bank stock']
     let checked = 0
+    let wider = 0
     for (const q of queries) {
       const { plan } = planQuery(index, q)
       await engine.load(plan)
