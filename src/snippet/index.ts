@@ -34,17 +34,19 @@ export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: 30, maxScanChars
 
 /**
  * Characters of text searched for the snippets of one page of hits, shared
- * among its hits: 50,000. It bounds the snippet CPU of a request whatever
- * its `limit`: in workerd a full budget of 200,000 cost about 4 ms of the
- * 17 ms that the worst 100-hit page took, and 50,000 still covers a whole
- * Reuters story (800 characters on average) for pages of up to 60 hits.
+ * among its hits: 25,000. It bounds the snippet CPU of a request whatever
+ * its `limit`. The token scan was the largest single cost of the costliest
+ * 20-hit requests (about 1.5–3 ms of workerd CPU at 50,000); 25,000 still
+ * covers a whole Reuters story (800 characters on average) for pages of up
+ * to 30 hits, and 2,500 characters (about 400 words) a hit at the default
+ * `limit=10`.
  */
-export const PAGE_SCAN_BUDGET = 50_000
+export const PAGE_SCAN_BUDGET = 25_000
 
 /**
  * `maxScanChars` for each hit of a page of `hits`: the default 10,000 up to
- * 5 hits, then {@link PAGE_SCAN_BUDGET} shared (5,000 each for 10 hits, 500
- * each for 100).
+ * 2 hits, then {@link PAGE_SCAN_BUDGET} shared (2,500 each for 10 hits, 1,250
+ * each for 20).
  */
 export function scanCharsPerHit(hits: number): number {
   return Math.min(DEFAULT_SNIPPET_OPTIONS.maxScanChars, Math.floor(PAGE_SCAN_BUDGET / Math.max(1, hits)))
@@ -189,10 +191,23 @@ function scan(text: string, matchedTerms: ReadonlySet<string>, maxChars: number)
   }
 }
 
+/**
+ * {@link scan}, but with no term to match (a browse, or a hit that matched
+ * only in its title) the passage is the opening: scanned only as far as one
+ * token past it, unless that many characters held too few tokens.
+ */
+function scanFor(text: string, matchedTerms: ReadonlySet<string>, words: number, maxScanChars: number): Scan {
+  if (matchedTerms.size === 0) {
+    const opening = scan(text, matchedTerms, Math.min(maxScanChars, (words + 1) * 16))
+    if (opening.starts.length > words || !opening.truncated) return opening
+  }
+  return scan(text, matchedTerms, maxScanChars)
+}
+
 /** Best passage of `text` for the matched index terms. */
 export function passage(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): Passage {
   const { words, maxScanChars } = { ...DEFAULT_SNIPPET_OPTIONS, ...options }
-  const { starts, ends, matchTerm, truncated } = scan(text, matchedTerms, maxScanChars)
+  const { starts, ends, matchTerm, truncated } = scanFor(text, matchedTerms, words, maxScanChars)
   if (starts.length === 0) return { html: '', matches: 0 }
   const first = bestWindowStart(matchTerm, words)
   const last = Math.min(starts.length, first + words) - 1

@@ -68,9 +68,34 @@ describe('passage choice on a long text', () => {
   })
 })
 
+describe('the opening, when no term can match', () => {
+  it('is the passage a full scan gives, however the text is spaced and cut', () => {
+    const words = REUTERS.split(' ')
+    const texts = [
+      REUTERS,
+      REUTERS.slice(0, 60),
+      Array.from({ length: 40 }, () => REUTERS).join(' '),
+      // Far more than 16 characters a token: the short scan holds too few tokens, and the full one runs.
+      words.join(' '.repeat(40)),
+      words.join(' — '.repeat(12)),
+      '',
+    ]
+    let checked = 0
+    for (const text of texts) {
+      for (const options of [{}, { words: 5 }, { words: 12, maxScanChars: 300 }, { words: 30, maxScanChars: 90 }]) {
+        // A term that no token yields: the same window, through the full scan.
+        expect(snippet(text, new Set(), options), `${text.slice(0, 30)} ${JSON.stringify(options)}`).toBe(snippet(text, new Set(['zzzq']), options))
+        checked++
+      }
+    }
+    expect(snippet(words.join(' '.repeat(40)), new Set(), { words: 5 })).toBe('Crude oil prices rallied today, …')
+    expect(checked).toBe(24)
+  })
+})
+
 describe('scanCharsPerHit', () => {
-  it('gives each hit the default 10,000 characters up to 5 hits, then shares 50,000 among the page', () => {
-    expect(PAGE_SCAN_BUDGET).toBe(50_000)
-    expect([1, 5, 6, 10, 20, 50, 100].map(scanCharsPerHit)).toEqual([10_000, 10_000, 8_333, 5_000, 2_500, 1_000, 500])
+  it('gives each hit the default 10,000 characters up to 2 hits, then shares 25,000 among the page', () => {
+    expect(PAGE_SCAN_BUDGET).toBe(25_000)
+    expect([1, 2, 3, 5, 10, 20].map(scanCharsPerHit)).toEqual([10_000, 10_000, 8_333, 5_000, 2_500, 1_250])
   })
 })
