@@ -897,12 +897,7 @@ export class Engine {
       if (units.length) result = this.unionOf(units, plan)
     }
     if (!result || result.count === 0) return { count: 0, docs: new Int32Array(0), scores: new Float64Array(0), masks: new Uint32Array(0) }
-    let excludedMark = -1
-    if (plan.excluded.length) {
-      const excluded = this.unionOf(plan.excluded.map((clause) => this.evalClause(clause, plan)), plan)
-      excludedMark = this.tick()
-      for (let i = 0; i < excluded.count; i++) this.stamp[excluded.docs[i]!] = excludedMark
-    }
+    const excludedMark = plan.excluded.length ? this.markExcluded(plan) : -1
     // In place, unless the result is a memo another plan may read: a union of twenty common words is 20,000 documents.
     const own = !result.shared
     const docsOut = own ? result.docs : new Int32Array(result.count)
@@ -923,11 +918,74 @@ export class Engine {
     return { count, docs: docsOut.subarray(0, count), scores: scores.subarray(0, count), masks: masks.subarray(0, count) }
   }
 
-  /** Documents matching any of the plan's excluded clauses (local numbers), for browsing with exclusions. */
+  /** Documents matching any of the plan's excluded clauses (local numbers, ascending), for browsing with exclusions. */
   excludedDocs(plan: QueryPlan): Int32Array {
     if (plan.excluded.length === 0) return new Int32Array(0)
-    const excluded = this.unionOf(plan.excluded.map((clause) => this.evalClause(clause, plan)), plan)
-    return excluded.docs.subarray(0, excluded.count)
+    const mark = this.markExcluded(plan)
+    const { stamp } = this
+    const docs: number[] = []
+    for (let doc = 0; doc < this.layout.documentCount; doc++) if (stamp[doc] === mark) docs.push(doc)
+    return Int32Array.from(docs)
+  }
+
+  /**
+   * Stamps every document that an excluded clause matches with a new mark,
+   * and returns the mark. An excluded word needs no scores: its postings are
+   * only decoded, where scoring them allocated a scored list per word (a
+   * common word minus thirty common words made 2 MB of garbage a request,
+   * and its collections doubled the request's CPU now and then). Phrases and
+   * words of several terms are evaluated as clauses first, since that work
+   * reuses the stamps.
+   */
+  private markExcluded(plan: QueryPlan): number {
+    const F = this.fields.length
+    const clauses = plan.excluded.filter((clause) => clause.offsets || clause.specs.length > 1).map((clause) => this.evalClause(clause, plan))
+    const mark = this.tick()
+    const { stamp, touched } = this
+    for (const clause of clauses) for (let i = 0; i < clause.count; i++) stamp[clause.docs[i]!] = mark
+    for (const clause of plan.excluded) {
+      if (clause.offsets || clause.specs.length > 1) continue
+      const spec = clause.specs[0]!
+      const boosts = spec.boosts ?? plan.boosts
+      for (const t of spec.derived) {
+        for (let f = 0; f < F; f++) {
+          if (boosts[f] === 0) continue
+          const count = this.postingDocs(t, f, plan)
+          for (let i = 0; i < count; i++) stamp[touched[i]!] = mark
+        }
+      }
+    }
+    return mark
+  }
+
+  /**
+   * Decodes the document numbers of the postings of (t, f) into the
+   * `touched` scratch, skipping the term frequencies, and returns their
+   * count: for the passes that need no scores (exclusions, explain). The
+   * scratch holds them until the next call or scoring.
+   */
+  private postingDocs(t: number, f: number, plan: QueryPlan): number {
+    const F = this.fields.length
+    const dict = this.dictionary
+    const { bytes, base } = this.chunkBytes(t, plan)
+    const { touched } = this
+    let pos = dict.postStart[t * F + f]! - base
+    const stop = dict.postStart[t * F + f + 1]! - base
+    let doc = 0
+    let count = 0
+    while (pos < stop) {
+      // A posting is two varints, the document delta and the term frequency: read the first, skip the second.
+      let byte = bytes[pos++]!
+      let delta = byte & 0x7f
+      for (let shift = 128; byte & 0x80; shift *= 128) {
+        byte = bytes[pos++]!
+        delta += (byte & 0x7f) * shift
+      }
+      while (bytes[pos++]! & 0x80);
+      doc += delta
+      touched[count++] = doc
+    }
+    return count
   }
 
   /** Plans, loads the chunks the plan needs, and scores. */
@@ -1021,29 +1079,17 @@ export class Engine {
     const dict = this.dictionary
     const F = this.fields.length
     // Mark the wanted documents in the dense stamp array: a posting of any other document costs one array read, not a Map lookup.
-    const { stamp } = this
+    const { stamp, touched } = this
     const wanted = this.tick()
     for (const doc of localDocs) stamp[doc] = wanted
     for (const spec of plan.specs) {
       for (const t of spec.derived) {
-        const { bytes, base } = this.chunkBytes(t, plan)
         let name: string | undefined
         for (let f = 0; f < F; f++) {
-          const start = dict.postStart[t * F + f]!
-          const end = dict.postStart[t * F + f + 1]!
-          if (start === end || (spec.boosts ?? plan.boosts)[f] === 0) continue
-          let pos = start - base
-          const stop = end - base
-          let doc = 0
-          while (pos < stop) {
-            let byte = bytes[pos++]!
-            let delta = byte & 0x7f
-            for (let shift = 128; byte & 0x80; shift *= 128) {
-              byte = bytes[pos++]!
-              delta += (byte & 0x7f) * shift
-            }
-            while (bytes[pos++]! & 0x80);
-            doc += delta
+          if ((spec.boosts ?? plan.boosts)[f] === 0) continue
+          const count = this.postingDocs(t, f, plan)
+          for (let i = 0; i < count; i++) {
+            const doc = touched[i]!
             if (stamp[doc] !== wanted) continue
             const entry = out.get(doc)!
             name ??= dict.term(t)

@@ -97,6 +97,18 @@ describe('exclusion', () => {
     for (const hit of without.hits.slice(0, 60)) expect(await textOf(hit.id), hit.id).not.toMatch(/\bgasolines?\b/i)
   })
 
+  it('browsing with exclusions: every article but those with the word or the phrase', async () => {
+    const all = (await search('')).total
+    const gasoline = await search('"gasoline"')
+    const crudeOil = await search('"crude oil"')
+    const both = await search('"gasoline" "crude oil"')
+    expect(both.relaxed).toBe(false)
+    expect(both.total).toBeGreaterThan(0)
+    // A positive word of stop words only leaves a browse (exclusions alone would search the excluded words instead).
+    expect((await search('the -gasoline')).total).toBe(all - gasoline.total)
+    expect((await search('the -gasoline -"crude oil"')).total).toBe(all - (gasoline.total + crudeOil.total - both.total))
+  })
+
   it('-"phrase" removes the articles with the phrase only', async () => {
     const prices = await search('prices')
     const without = await search('prices -"crude oil"')
