@@ -50,7 +50,7 @@ import { processTerm, tokenize, analyze } from '../analyzer'
 import type { ClauseInput, EngineSearchOptions, Matches, PlanInput, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
 import { parseQuery, type Clause, type QueryTree } from '../query'
-import { highlightRanges, markRanges, passage, scanCharsPerHit, type SnippetOptions } from '../snippet'
+import { PAGE_SCAN_BUDGET, highlightRanges, markRanges, passage, scanBudgets, type SnippetOptions } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
 
 export interface SearchRequest {
@@ -350,9 +350,11 @@ export async function pageHits(
   const masks = page.every((hit) => hit.mask !== undefined) ? page.map((hit) => hit.mask!) : null
   const terms = !plan ? undefined : masks ? index.engine.matchedTerms(plan, numbers, masks) : new Map([...index.engine.explain(plan, numbers)].map(([n, detail]) => [n, detail.terms]))
   const articles = await index.articles(numbers)
+  // This part of the page's share of the scan budget, among its hits by the length of their texts.
+  const scanChars = scanBudgets(articles.map(snippetTextLength), Math.floor((PAGE_SCAN_BUDGET * page.length) / Math.max(1, pageSize)))
   return page.map((hit, i) => {
     const matched = terms?.get(hit.n)
-    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanCharsPerHit(pageSize) })
+    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanChars[i]! })
   })
 }
 
@@ -438,6 +440,11 @@ export function toHit(
     titleHighlights,
     titleHtml: markRanges(article.title, titleHighlights),
   }
+}
+
+/** Characters a snippet of the article may scan: of its body, or of its summary when the body is empty or has no match. */
+export function snippetTextLength(article: StoredArticle): number {
+  return Math.max(article.body.length, article.summary.length)
 }
 
 /**

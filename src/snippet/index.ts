@@ -44,12 +44,38 @@ export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: 30, maxScanChars
 export const PAGE_SCAN_BUDGET = 25_000
 
 /**
- * `maxScanChars` for each hit of a page of `hits`: the default 10,000 up to
- * 2 hits, then {@link PAGE_SCAN_BUDGET} shared (2,500 each for 10 hits, 1,250
- * each for 20).
+ * `maxScanChars` for each hit of a page of `hits` long texts: the default
+ * 10,000 up to 2 hits, then {@link PAGE_SCAN_BUDGET} shared (2,500 each for
+ * 10 hits, 1,250 each for 20). What each hit of a real page gets is
+ * {@link scanBudgets}, never less than this.
  */
 export function scanCharsPerHit(hits: number): number {
   return Math.min(DEFAULT_SNIPPET_OPTIONS.maxScanChars, Math.floor(PAGE_SCAN_BUDGET / Math.max(1, hits)))
+}
+
+/**
+ * `maxScanChars` for each hit of a page, given the length of the text each
+ * one has to scan: {@link PAGE_SCAN_BUDGET} (or `budget`) shared by water
+ * filling. A text shorter than its share takes only its length, and what it
+ * leaves goes to the longer ones, up to the default 10,000 each. A page of
+ * short stories thus lets its one long story be scanned further than an
+ * even split would.
+ *
+ * @example
+ * ```ts
+ * scanBudgets([800, 900, 30_000], 6_000) // [800, 900, 4300]
+ * ```
+ */
+export function scanBudgets(lengths: readonly number[], budget = PAGE_SCAN_BUDGET): number[] {
+  const out = new Array<number>(lengths.length)
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]!)
+  let left = budget
+  order.forEach((i, k) => {
+    const share = Math.min(DEFAULT_SNIPPET_OPTIONS.maxScanChars, Math.floor(left / (order.length - k)))
+    out[i] = Math.min(lengths[i]!, share)
+    left -= out[i]!
+  })
+  return out
 }
 
 export { escapeHtml }

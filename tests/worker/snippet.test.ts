@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SNIPPET_OPTIONS, PAGE_SCAN_BUDGET, scanCharsPerHit, escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
+import { DEFAULT_SNIPPET_OPTIONS, PAGE_SCAN_BUDGET, scanBudgets, scanCharsPerHit, escapeHtml, highlightRanges, markRanges, snippet } from '../../src/snippet'
 import { analyze } from '../../src/analyzer'
 
 const REUTERS = `Crude oil prices rallied today, moving over 17.00 dlrs a barrel because of Saudi Arabia's determined effort to support prices, analysts said.`
@@ -97,5 +97,21 @@ describe('scanCharsPerHit', () => {
   it('gives each hit the default 10,000 characters up to 2 hits, then shares 25,000 among the page', () => {
     expect(PAGE_SCAN_BUDGET).toBe(25_000)
     expect([1, 2, 3, 5, 10, 20].map(scanCharsPerHit)).toEqual([10_000, 10_000, 8_333, 5_000, 2_500, 1_250])
+  })
+})
+
+describe('scanBudgets', () => {
+  it('gives short texts their length and the rest of the budget to the long ones, up to 10,000 each', () => {
+    expect(scanBudgets([800, 900, 30_000], 6_000)).toEqual([800, 900, 4_300])
+    expect(scanBudgets([30_000, 800, 30_000, 900], 6_000)).toEqual([2_150, 800, 2_150, 900])
+    expect(scanBudgets([30_000, 30_000], 50_000)).toEqual([10_000, 10_000])
+    expect(scanBudgets([])).toEqual([])
+    // Twenty long texts: the even split, never less.
+    expect(scanBudgets(Array.from({ length: 20 }, () => 5_000))).toEqual(Array.from({ length: 20 }, () => scanCharsPerHit(20)))
+    // Never more than the budget in all, whatever the lengths.
+    const lengths = Array.from({ length: 20 }, (_, i) => (i * 7919) % 4_000)
+    const budgets = scanBudgets(lengths)
+    expect(budgets.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(PAGE_SCAN_BUDGET)
+    budgets.forEach((b, i) => expect(b).toBeLessThanOrEqual(lengths[i]!))
   })
 })
