@@ -610,7 +610,9 @@ export class Engine {
     const avg = this.layout.averageFieldLength
     const fieldLength = this.docs.fieldLength
     const values = new Float64Array(fieldLength.length)
-    for (let i = 0; i < values.length; i++) values[i] = k * (1 - b + (b * fieldLength[i]!) / avg[i % F]!)
+    // Field-major (f · N + doc), where the lengths are document-major: scoring a field walks one contiguous stretch.
+    const N = fieldLength.length / F
+    for (let i = 0; i < values.length; i++) values[(i % F) * N + Math.floor(i / F)] = k * (1 - b + (b * fieldLength[i]!) / avg[i % F]!)
     this.lengthNorm = { k, b, values }
     return values
   }
@@ -646,6 +648,7 @@ export class Engine {
         const scale = weight * boosts[f]!
         let pos = start - base
         const stop = end - base
+        const fieldNorm = f * this.docs.count
         let doc = 0
         while (pos < stop) {
           let byte = bytes[pos++]!
@@ -662,7 +665,7 @@ export class Engine {
           }
           doc += delta
           // calcBM25Score of MiniSearch, operation for operation.
-          const raw = idf * (d + (tf * (k + 1)) / (tf + norm[doc * F + f]!))
+          const raw = idf * (d + (tf * (k + 1)) / (tf + norm[fieldNorm + doc]!))
           const score = scale * raw
           if (termStamp[doc] !== specMark) {
             termStamp[doc] = specMark
@@ -1116,9 +1119,9 @@ export class Engine {
    * (where, for an OR of twenty common words, a second decoding cost about
    * 1 ms of workerd CPU).
    */
-  matchedTerms(plan: QueryPlan, localDocs: readonly number[], masks: readonly number[]): Map<number, string[]> {
-    const out = new Map<number, string[]>()
-    for (const doc of localDocs) out.set(doc, [])
+  matchedTerms(plan: QueryPlan, localDocs: readonly number[], masks: readonly number[]): Map<number, Set<string>> {
+    const out = new Map<number, Set<string>>()
+    for (const doc of localDocs) out.set(doc, new Set())
     const explained: TermSpec[] = []
     for (const spec of plan.specs) {
       if (spec.derived.length === 0) continue
@@ -1128,17 +1131,17 @@ export class Engine {
       }
       const bit = 1 << spec.group
       const names = spec.derived.map((t) => this.dictionary.term(t))
-      localDocs.forEach((doc, i) => {
-        if (!(masks[i]! & bit)) return
-        const terms = out.get(doc)!
-        for (const name of names) if (!terms.includes(name)) terms.push(name)
-      })
+      for (let i = 0; i < localDocs.length; i++) {
+        if (!(masks[i]! & bit)) continue
+        const terms = out.get(localDocs[i]!)!
+        for (const name of names) terms.add(name)
+      }
     }
     if (explained.length > 0) {
       const details = this.explain({ ...plan, specs: explained }, localDocs)
       for (const doc of localDocs) {
         const terms = out.get(doc)!
-        for (const name of details.get(doc)!.terms) if (!terms.includes(name)) terms.push(name)
+        for (const name of details.get(doc)!.terms) terms.add(name)
       }
     }
     return out

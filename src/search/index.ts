@@ -348,13 +348,12 @@ export async function pageHits(
   const numbers = page.map((hit) => hit.n)
   // The terms each hit matched: from the masks of the ranking when it has them (no postings to decode), else explained.
   const masks = page.every((hit) => hit.mask !== undefined) ? page.map((hit) => hit.mask!) : null
-  const terms = !plan ? undefined : masks ? index.engine.matchedTerms(plan, numbers, masks) : new Map([...index.engine.explain(plan, numbers)].map(([n, detail]) => [n, detail.terms]))
+  const terms = !plan ? undefined : masks ? index.engine.matchedTerms(plan, numbers, masks) : new Map([...index.engine.explain(plan, numbers)].map(([n, detail]) => [n, new Set(detail.terms)]))
   const articles = await index.articles(numbers)
   // This part of the page's share of the scan budget, among its hits by the length of their texts.
   const scanChars = scanBudgets(articles.map(snippetTextLength), Math.floor((PAGE_SCAN_BUDGET * page.length) / Math.max(1, pageSize)))
   return page.map((hit, i) => {
-    const matched = terms?.get(hit.n)
-    return toHit(index, articles[i]!, hit.score, matched ? new Set(matched) : NO_TERMS, { words: request.snippetWords, maxScanChars: scanChars[i]! })
+    return toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS, { words: request.snippetWords, maxScanChars: scanChars[i]! })
   })
 }
 

@@ -117,35 +117,49 @@ function asciiLower(code: number): number {
 interface Leads {
   /** By pair: bit 1 when a two-character term is that pair, bit 2 when a longer term starts with it. */
   pairs: Uint8Array
-  /** First three characters of the longer terms, pair * 128 + third. */
-  triples: Set<number>
+  /** A bit set of the first three characters of the longer terms, pair * 128 + third. */
+  triples: Uint8Array
 }
 
 /**
- * Scratch table of pairs, shared by all calls: a page of 100 hits would
- * otherwise allocate (and zero) 100 tables. {@link scan} runs synchronously
- * and clears what it set before it returns, so no call sees another's.
+ * Scratch tables of pairs and of triples (a bit each: 256 KB), shared by all
+ * calls: a page of hits would otherwise allocate (and zero) a table per hit.
+ * {@link scan} runs synchronously and clears what it set before it returns,
+ * so no call sees another's.
  */
 const PAIRS = new Uint8Array(128 * 128)
+const TRIPLES = new Uint8Array((128 * 128 * 128) / 8)
 
-/** The {@link Leads} of the matched terms, set in {@link PAIRS}; null when a term is under two characters (then no token can be ruled out). */
-function leadsOf(matchedTerms: ReadonlySet<string>): Leads | null {
-  for (const term of matchedTerms) if (term.length < 2) return null
-  const leads: Leads = { pairs: PAIRS, triples: new Set() }
-  for (const term of matchedTerms) {
-    // A term that does not start in ASCII can only come from a token that does not either, and those are never ruled out.
-    const [a, b, c] = [term.charCodeAt(0), term.charCodeAt(1), term.charCodeAt(2)]
-    if (a >= 128 || b >= 128) continue
-    const pair = a * 128 + b
-    leads.pairs[pair]! |= term.length === 2 ? 1 : 2
-    if (term.length > 2 && c < 128) leads.triples.add(pair * 128 + c)
-  }
-  return leads
+/** The pair and triple of a term's first three characters (-1 when not ASCII or too short), for {@link leadsOf} and {@link clearLeads}. */
+function leadCodes(term: string): [pair: number, triple: number] {
+  const a = term.charCodeAt(0)
+  const b = term.charCodeAt(1)
+  if (!(a < 128 && b < 128)) return [-1, -1]
+  const pair = a * 128 + b
+  const c = term.charCodeAt(2)
+  return [pair, term.length > 2 && c < 128 ? pair * 128 + c : -1]
 }
 
-/** Undoes {@link leadsOf} in the shared table. */
+/** The {@link Leads} of the matched terms, set in {@link PAIRS} and {@link TRIPLES}; null when a term is under two characters (then no token can be ruled out). */
+function leadsOf(matchedTerms: ReadonlySet<string>): Leads | null {
+  for (const term of matchedTerms) if (term.length < 2) return null
+  for (const term of matchedTerms) {
+    // A term that does not start in ASCII can only come from a token that does not either, and those are never ruled out.
+    const [pair, triple] = leadCodes(term)
+    if (pair < 0) continue
+    PAIRS[pair]! |= term.length === 2 ? 1 : 2
+    if (triple >= 0) TRIPLES[triple >> 3]! |= 1 << (triple & 7)
+  }
+  return { pairs: PAIRS, triples: TRIPLES }
+}
+
+/** Undoes {@link leadsOf} in the shared tables. */
 function clearLeads(matchedTerms: ReadonlySet<string>): void {
-  for (const term of matchedTerms) if (term.length >= 2) PAIRS[(term.charCodeAt(0) * 128 + term.charCodeAt(1)) & 0x3fff] = 0
+  for (const term of matchedTerms) {
+    const [pair, triple] = leadCodes(term)
+    if (pair >= 0) PAIRS[pair] = 0
+    if (triple >= 0) TRIPLES[triple >> 3] = 0
+  }
 }
 
 /**
@@ -169,7 +183,9 @@ function cannotMatch(text: string, start: number, end: number, joined: boolean, 
   if (lead === 0) return true
   if (lead & 1 || length === 3) return false
   const c = asciiLower(text.charCodeAt(start + 2))
-  return c >= 0 && !leads.triples.has(pair * 128 + c)
+  if (c < 0) return false
+  const triple = pair * 128 + c
+  return !(leads.triples[triple >> 3]! & (1 << (triple & 7)))
 }
 
 /** The matched index term a token yields, if any. */
@@ -182,14 +198,23 @@ function matchedTermPerToken(tokens: Token[], matchedTerms: ReadonlySet<string>)
   return tokens.map((token) => matchedTermOf(token.text, matchedTerms))
 }
 
-/** Token boundaries of a text and the matched term of each, in parallel arrays. */
+/** Token boundaries of a text and the matched term of each, in parallel arrays, `count` long. */
 interface Scan {
-  starts: number[]
-  ends: number[]
+  count: number
+  starts: Int32Array
+  ends: Int32Array
   matchTerm: (string | undefined)[]
   /** Tokens past `maxScanChars` were not scanned. */
   truncated: boolean
 }
+
+/**
+ * The arrays of the last {@link scan}, reused (grown when a text has more
+ * tokens): a page of hits scanned 25,000 characters into fresh arrays, and
+ * their garbage was a fifth of the snippets' time. Valid until the next scan;
+ * {@link passage} is done with them before it returns.
+ */
+let SCRATCH: Omit<Scan, 'count' | 'truncated'> = { starts: new Int32Array(1024), ends: new Int32Array(1024), matchTerm: new Array<string | undefined>(1024) }
 
 /**
  * Tokenizes `text` (up to `maxChars`) and matches each token, without an
@@ -198,20 +223,28 @@ interface Scan {
  */
 function scan(text: string, matchedTerms: ReadonlySet<string>, maxChars: number): Scan {
   const leads = leadsOf(matchedTerms)
-  const starts: number[] = []
-  const ends: number[] = []
-  const matchTerm: (string | undefined)[] = []
+  let { starts, ends, matchTerm } = SCRATCH
+  let count = 0
   try {
     const truncated = scanTokens(
       text,
       (start, end, joined) => {
-        starts.push(start)
-        ends.push(end)
-        matchTerm.push(leads && cannotMatch(text, start, end, joined, leads) ? undefined : matchedTermOf(text.slice(start, end), matchedTerms))
+        if (count === starts.length) {
+          const grown = new Int32Array(count * 2)
+          grown.set(starts)
+          starts = grown
+          const grownEnds = new Int32Array(count * 2)
+          grownEnds.set(ends)
+          ends = grownEnds
+          SCRATCH = { starts, ends, matchTerm }
+        }
+        starts[count] = start
+        ends[count] = end
+        matchTerm[count++] = leads && cannotMatch(text, start, end, joined, leads) ? undefined : matchedTermOf(text.slice(start, end), matchedTerms)
       },
       maxChars,
     )
-    return { starts, ends, matchTerm, truncated }
+    return { count, starts, ends, matchTerm, truncated }
   } finally {
     if (leads) clearLeads(matchedTerms)
   }
@@ -225,7 +258,7 @@ function scan(text: string, matchedTerms: ReadonlySet<string>, maxChars: number)
 function scanFor(text: string, matchedTerms: ReadonlySet<string>, words: number, maxScanChars: number): Scan {
   if (matchedTerms.size === 0) {
     const opening = scan(text, matchedTerms, Math.min(maxScanChars, (words + 1) * 16))
-    if (opening.starts.length > words || !opening.truncated) return opening
+    if (opening.count > words || !opening.truncated) return opening
   }
   return scan(text, matchedTerms, maxScanChars)
 }
@@ -233,15 +266,15 @@ function scanFor(text: string, matchedTerms: ReadonlySet<string>, words: number,
 /** Best passage of `text` for the matched index terms. */
 export function passage(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): Passage {
   const { words, maxScanChars } = { ...DEFAULT_SNIPPET_OPTIONS, ...options }
-  const { starts, ends, matchTerm, truncated } = scanFor(text, matchedTerms, words, maxScanChars)
-  if (starts.length === 0) return { html: '', matches: 0 }
-  const first = bestWindowStart(matchTerm, words)
-  const last = Math.min(starts.length, first + words) - 1
+  const { count, starts, ends, matchTerm, truncated } = scanFor(text, matchedTerms, words, maxScanChars)
+  if (count === 0) return { html: '', matches: 0 }
+  const first = bestWindowStart(matchTerm, count, words)
+  const last = Math.min(count, first + words) - 1
   const window = matchTerm.slice(first, last + 1)
   const tokens: Token[] = []
   for (let i = first; i <= last; i++) tokens.push({ text: text.slice(starts[i]!, ends[i]!), start: starts[i]!, end: ends[i]! })
   return {
-    html: render(text, tokens, window, matchedTerms, first > 0, truncated || last < starts.length - 1),
+    html: render(text, tokens, window, matchedTerms, first > 0, truncated || last < count - 1),
     matches: window.filter((term) => term !== undefined).length,
   }
 }
@@ -311,22 +344,22 @@ export function markRanges(text: string, ranges: readonly (readonly [number, num
  * matches; then shifted so that its matches sit in the middle of the passage.
  * One pass: the window slides and keeps per-term counts.
  */
-function bestWindowStart(matchTerm: (string | undefined)[], words: number): number {
+function bestWindowStart(matchTerm: readonly (string | undefined)[], count: number, words: number): number {
   const counts = new Map<string, number>()
   let distinct = 0
   let matches = 0
   const add = (term: string | undefined, delta: 1 | -1) => {
     if (term === undefined) return
-    const count = (counts.get(term) ?? 0) + delta
-    counts.set(term, count)
+    const seen = (counts.get(term) ?? 0) + delta
+    counts.set(term, seen)
     matches += delta
-    if (delta === 1 && count === 1) distinct++
-    if (delta === -1 && count === 0) distinct--
+    if (delta === 1 && seen === 1) distinct++
+    if (delta === -1 && seen === 0) distinct--
   }
-  for (let i = 0; i < Math.min(words, matchTerm.length); i++) add(matchTerm[i], 1)
+  for (let i = 0; i < Math.min(words, count); i++) add(matchTerm[i], 1)
   let best = 0
   let bestScore = distinct * 1000 + matches
-  for (let start = 1; start + words <= matchTerm.length; start++) {
+  for (let start = 1; start + words <= count; start++) {
     add(matchTerm[start - 1], -1)
     add(matchTerm[start + words - 1], 1)
     const score = distinct * 1000 + matches
@@ -335,12 +368,12 @@ function bestWindowStart(matchTerm: (string | undefined)[], words: number): numb
       bestScore = score
     }
   }
-  const inWindow = matchTerm.slice(best, best + words)
+  const inWindow = matchTerm.slice(best, Math.min(best + words, count))
   const firstMatch = inWindow.findIndex((term) => term !== undefined)
   if (firstMatch < 0) return 0
   const lastMatch = inWindow.length - 1 - [...inWindow].reverse().findIndex((term) => term !== undefined)
   const centred = best + firstMatch - Math.floor((words - (lastMatch - firstMatch + 1)) / 2)
-  return Math.max(0, Math.min(centred, matchTerm.length - words))
+  return Math.max(0, Math.min(centred, count - words))
 }
 
 function render(

@@ -93,6 +93,15 @@ describe('the opening, when no term can match', () => {
   })
 })
 
+describe('scan scratch', () => {
+  it('a short text after a long one sees none of the long one\'s matches', () => {
+    const long = Array.from({ length: 60 }, () => REUTERS).join(' ')
+    expect(snippet(long, new Set(['oil']), { words: 40 })).toContain('<mark>oil</mark>')
+    expect(snippet('Saudi Arabia said.', new Set(['oil']), { words: 40 })).toBe('Saudi Arabia said.')
+    expect(snippet('Saudi Arabia said oil.', new Set(['oil']), { words: 40 })).toBe('Saudi Arabia said <mark>oil</mark>.')
+  })
+})
+
 describe('scanCharsPerHit', () => {
   it('gives each hit the default 10,000 characters up to 2 hits, then shares 25,000 among the page', () => {
     expect(PAGE_SCAN_BUDGET).toBe(25_000)
