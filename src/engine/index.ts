@@ -622,15 +622,17 @@ export class Engine {
    * `touched[0 .. count)` documents, which are also those with
    * `termStamp[doc] === this.clock` after the call (it ticks the clock once).
    * Returns the count. The scratch is only valid until the next call.
+   * With `only` ≥ 0, scores just the documents with `stamp[doc] === only`
+   * (an AND's running result): the others' postings are decoded, not scored.
    */
-  private scoreSpecInto(spec: TermSpec, plan: QueryPlan): number {
+  private scoreSpecInto(spec: TermSpec, plan: QueryPlan, only = -1): number {
     const dict = this.dictionary
     const F = this.fields.length
     const N = this.layout.documentCount
     const { k, b, d } = plan.bm25
     const boosts = spec.boosts ?? plan.boosts
     const norm = this.lengthNormOf(k, b)
-    const { termScore, termStamp, touched } = this
+    const { termScore, termStamp, touched, stamp } = this
     const specMark = this.tick()
     let touchedCount = 0
     for (let i = 0; i < spec.derived.length; i++) {
@@ -664,6 +666,7 @@ export class Engine {
             tf += (byte & 0x7f) * shift
           }
           doc += delta
+          if (only >= 0 && stamp[doc] !== only) continue
           // calcBM25Score of MiniSearch, operation for operation.
           const raw = idf * (d + (tf * (k + 1)) / (tf + norm[fieldNorm + doc]!))
           const score = scale * raw
@@ -783,7 +786,10 @@ export class Engine {
     const memo = this.memoOf(spec, plan)
     if (memo) return this.intersect(a, memo)
     if (a.shared) a = copySparse(a)
-    this.scoreSpecInto(spec, plan)
+    // Score only the documents still in the running result.
+    const only = this.tick()
+    for (let i = 0; i < a.count; i++) this.stamp[a.docs[i]!] = only
+    this.scoreSpecInto(spec, plan, only)
     const mark = this.clock // the mark scoreSpecInto stamped its documents with
     const { termStamp, termScore } = this
     const bit = groupBit(spec)
