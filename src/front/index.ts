@@ -23,6 +23,7 @@ import { NO_PARAMS, SEARCH_PARAMS, validateQuery } from '../params'
 import type { Hit, SearchResponse } from '../search'
 import { HITS_PATH, RANK_PATH, SECRET_HEADER, type HitsCall, type RankCall, type ShardHits, type ShardMode, type ShardRanking } from '../shard/protocol'
 import { mergeFacets, mergePage, needsRelaxing, type Candidate } from './merge'
+import { scanBudgets } from '../snippet/budget'
 
 export interface FrontBindings extends CommonBindings {
   /** Sent to the shards in the secret header when set (the shards' `SHARD_SECRET`). */
@@ -88,13 +89,16 @@ export function createFrontApp() {
     const page = mergePage(rankings, offset, limit)
     const wantCorrection = q.trim() !== '' && total === 0 ? { total, relaxed } : undefined
 
-    // The page's hits, from the shards that hold them (and a correction from shard 0 when nothing was found).
+    // The page's hits, from the shards that hold them (and a correction from shard 0 when nothing was found),
+    // each with its share of the page's snippet scan budget, shared as the single index shares it.
+    const budgets = scanBudgets(page.map((candidate) => candidate.demand))
+    const scanChars = new Map(page.map((hit, i) => [hit.n, budgets[i]!] as const))
     const byShard = new Map<number, Candidate[]>()
     for (const hit of page) byShard.set(hit.shard, [...(byShard.get(hit.shard) ?? []), hit])
     if (wantCorrection && !byShard.has(0)) byShard.set(0, [])
     const fetched = await Promise.all(
       [...byShard].map(async ([shard, hits]) => {
-        const body: HitsCall = { mode, hits: hits.map((hit) => [hit.n, hit.score]), pageSize: page.length }
+        const body: HitsCall = { mode, hits: hits.map((hit) => [hit.n, hit.score]), scanChars: hits.map((hit) => scanChars.get(hit.n)!) }
         if (wantCorrection && shard === 0) body.didYouMean = wantCorrection
         return [shard, await call<ShardHits>(shards[shard]!, HITS_PATH, body)] as const
       }),

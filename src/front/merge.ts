@@ -16,12 +16,13 @@
 import type { FacetCount } from '../search'
 import { decodeKey, type ShardRanking } from '../shard/protocol'
 
-/** A candidate hit: which shard has it, its global number, score and key. */
+/** A candidate hit: which shard has it, its global number, score and key, and its snippet's scan demand. */
 export interface Candidate {
   shard: number
   n: number
   score: number
   key: number
+  demand: number
 }
 
 /** True when the query has positive terms and no shard matched its AND form. */
@@ -46,7 +47,7 @@ export function mergeFacets(lists: readonly (readonly FacetCount[])[]): FacetCou
 export function mergePage(rankings: readonly ShardRanking[], offset: number, limit: number): Candidate[] {
   const all: Candidate[] = []
   rankings.forEach((ranking, shard) => {
-    for (const [n, score, key] of ranking.ranked) all.push({ shard, n, score, key: decodeKey(key) })
+    for (const [n, score, key, demand] of ranking.ranked) all.push({ shard, n, score, key: decodeKey(key), demand })
   })
   all.sort((a, b) => b.key - a.key || a.n - b.n)
   return all.slice(offset, offset + limit)

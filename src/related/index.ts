@@ -36,8 +36,7 @@ import { processTerm, tokenize } from '../analyzer'
 import type { Engine, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, type StoredArticle } from '../index-format'
 import type { SearchIndex } from '../search-index'
-import { snippetTextLength, toHit, type Hit } from '../search'
-import { scanBudgets } from '../snippet'
+import { pageScanBudgets, toHit, type Hit } from '../search'
 import type { Lexicon } from '../suggest/lexicon'
 
 /** Distinctive terms run as the query. */
@@ -128,7 +127,7 @@ export async function related(index: SearchIndex, lexicon: Lexicon, n: number, l
   const key = sameText(source)
   const kept = picked.map((hit, i) => ({ ...hit, article: articles[i]! })).filter((hit) => sameText(hit.article) !== key).slice(0, limit)
   const details = engine.explain(plan, kept.map((hit) => hit.n))
-  const scanChars = scanBudgets(kept.map((hit) => snippetTextLength(hit.article)))
+  const scanChars = pageScanBudgets(index, kept.map((hit) => hit.n))
   response.hits = kept.map((hit, i) => toHit(index, hit.article, hit.score, new Set(details.get(hit.n)?.terms ?? []), { words: snippetWords, maxScanChars: scanChars[i]! }))
   return response
 }

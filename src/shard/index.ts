@@ -22,7 +22,7 @@ import { createMiddleware } from 'hono/factory'
 import { createApp, topicSlugs, type Bindings } from '../app'
 import { errorBody, excerpt, type ErrorBody } from '../http/errors'
 import { SEARCH_PARAMS, validateQuery, type SearchParams } from '../params'
-import { pageHits, planQuery, rank, type SearchRequest } from '../search'
+import { pageHits, planQuery, rank, snippetDemand, type SearchRequest } from '../search'
 import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../search-index'
 import { didYouMean } from '../suggest'
 import { EMPTY_LEXICON, LEXICON_FILE, Lexicon, type LexiconData } from '../suggest/lexicon'
@@ -98,7 +98,7 @@ export function addShardRoutes(app: Hono<{ Bindings: ShardBindings }>): void {
       notices: ranking.notices,
       facets: ranking.facets,
       matched: ranking.matched,
-      ranked: ranking.ranked.map((hit) => [base + hit.n, hit.score, encodeKey(hit.key)]),
+      ranked: ranking.ranked.map((hit) => [base + hit.n, hit.score, encodeKey(hit.key), snippetDemand(index, hit.n)]),
     }
     return c.json(answer)
   })
@@ -112,7 +112,7 @@ export function addShardRoutes(app: Hono<{ Bindings: ShardBindings }>): void {
     const active = plan.terms.length === 0 ? null : call.mode === 'or' ? { ...plan, and: false } : plan
     if (active) await index.engine.load(active)
     const base = index.engine.docBase
-    const answer: ShardHits = { hits: await pageHits(index, request, active, call.hits.map(([n, score]) => ({ n: n - base, score })), call.pageSize) }
+    const answer: ShardHits = { hits: await pageHits(index, request, active, call.hits.map(([n, score]) => ({ n: n - base, score })), call.scanChars) }
     if (call.didYouMean) {
       const suggestion = didYouMean(index, request.q, await globalLexicon(c.env, index), call.didYouMean)
       if (suggestion !== undefined) answer.didYouMean = suggestion

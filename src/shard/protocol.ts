@@ -9,7 +9,7 @@
  *
  * | path | body | answer |
  * |---|---|---|
- * | `/_shard/rank` | {@link RankCall} | {@link ShardRanking}: total, facets, matched count, the best `offset + limit` as `[global number, score, key]` |
+ * | `/_shard/rank` | {@link RankCall} | {@link ShardRanking}: total, facets, matched count, the best `offset + limit` as `[global number, score, key, snippet demand]` |
  * | `/_shard/hits` | {@link HitsCall} | {@link ShardHits}: the hits of those numbers, and `didYouMean` when asked |
  *
  * A request to `/_shard/*` must carry {@link SECRET_HEADER} equal to the
@@ -41,16 +41,20 @@ export interface ShardRanking {
   facets: FacetCount[]
   /** Matches before the topic and date filters (AND unless `mode` was `or`); null when the query has no positive term (browse). */
   matched: number | null
-  /** The shard's best `offset + limit`: global internal number, displayed score, ranking key. */
-  ranked: [number, number, WireKey][]
+  /**
+   * The shard's best `offset + limit`: global internal number, displayed
+   * score, ranking key, and the snippet's scan demand (`snippetDemand`), by
+   * which the front shares the page's scan budget as one index would.
+   */
+  ranked: [number, number, WireKey, number][]
 }
 
 export interface HitsCall {
   mode: ShardMode
   /** Global internal numbers and displayed scores, in page order; all of this shard. */
   hits: [number, number][]
-  /** Hits on the whole page (all shards): they share one snippet scan budget, as in one index. */
-  pageSize: number
+  /** Characters each hit's snippet may scan, in the order of `hits`: its share of the whole page's budget, as in one index. */
+  scanChars: number[]
   /** Also compute `didYouMean` (the front asks when the whole corpus found nothing). */
   didYouMean?: { total: number; relaxed: boolean }
 }
