@@ -449,9 +449,17 @@ export function toHit(
 export const SNIPPET_CHARS_PER_TERM = 12
 
 /**
+ * The least a hit's snippet demand is, 240 characters (about 40 words, more
+ * than the 30-word opening): a text the index counts no term of (stop words
+ * only) still shows its opening.
+ */
+export const MIN_SNIPPET_DEMAND = 240
+
+/**
  * What the snippet of local document `n` may have to scan, estimated from
  * the index alone (its longer text field's length in counted terms, times
- * {@link SNIPPET_CHARS_PER_TERM}), before any article is read. A front over
+ * {@link SNIPPET_CHARS_PER_TERM}, and at least {@link MIN_SNIPPET_DEMAND}),
+ * before any article is read. A front over
  * shards learns it with the ranking, so that it shares a page's scan budget
  * exactly as the single index does.
  */
@@ -463,7 +471,7 @@ export function snippetDemand(index: SearchIndex, n: number): number {
     const f = fields.indexOf(field)
     if (f >= 0) terms = Math.max(terms, docs.fieldLength[n * F + f]!)
   }
-  return terms * SNIPPET_CHARS_PER_TERM
+  return Math.max(MIN_SNIPPET_DEMAND, terms * SNIPPET_CHARS_PER_TERM)
 }
 
 /** {@link scanBudgets} of a page of local documents, by their {@link snippetDemand}. */

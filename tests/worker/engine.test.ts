@@ -6,7 +6,7 @@ import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
 import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
 import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
-import { QUERY_OPTIONS, planQuery, search, toHit } from '../../src/search'
+import { MIN_SNIPPET_DEMAND, QUERY_OPTIONS, planQuery, search, snippetDemand, toHit } from '../../src/search'
 
 const env = testEnv as unknown as Bindings
 
@@ -181,6 +181,26 @@ describe('rank', () => {
       const scores = Array.from(engine.rank(matches, Infinity), (i) => matches.scores[i]!)
       expect(new Set(scores).size, q).toBeLessThan(scores.length)
     }
+  })
+})
+
+describe('snippetDemand', () => {
+  it('covers the whole text of more than 9 in 10 stories, and an opening for those the index counts nothing of', async () => {
+    const numbers = Array.from({ length: 400 }, (_, i) => i * 53)
+    const articles = await index.articles(numbers)
+    let covered = 0
+    let empty = 0
+    articles.forEach((article, i) => {
+      const demand = snippetDemand(index, numbers[i]!)
+      expect(demand).toBeGreaterThanOrEqual(MIN_SNIPPET_DEMAND)
+      if (demand >= Math.max(article.body.length, article.summary.length)) covered++
+      if (article.body === '' && article.summary === '') {
+        empty++
+        expect(demand).toBe(MIN_SNIPPET_DEMAND)
+      }
+    })
+    expect(covered / numbers.length).toBeGreaterThan(0.9)
+    expect(empty).toBeGreaterThan(0)
   })
 })
 
