@@ -34,6 +34,7 @@
  * message inside the widget; nothing is thrown into the host page.
  */
 
+import { SEARCH_LIMITS } from '../src/params/limits'
 import { rangeRuns, snippetRuns } from './snippet'
 
 export interface Hit {
@@ -214,8 +215,7 @@ export class ArticleSearch extends HTMLElement {
 
   private get limit(): number {
     const limit = parseInt(this.getAttribute('limit') ?? '', 10)
-    // 20: the API's page cap (SEARCH_LIMITS.maxLimit in src/params, not imported: it would bring zod into the widget).
-    return limit >= 1 && limit <= 20 ? limit : 10
+    return limit >= 1 && limit <= SEARCH_LIMITS.maxLimit ? limit : SEARCH_LIMITS.defaultLimit
   }
 
   private schedule() {

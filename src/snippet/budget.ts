@@ -10,6 +10,9 @@
  * ```
  */
 
+/** Passage length in words by default: 30. */
+export const DEFAULT_SNIPPET_WORDS = 30
+
 /** Characters of one text searched for its passage at most: 10,000 (about 1,600 words). */
 export const MAX_SCAN_CHARS = 10_000
 

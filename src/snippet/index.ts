@@ -16,7 +16,7 @@
  */
 import { processTerm, scanTokens, tokenizeWithOffsets, type Token } from '../analyzer'
 import { escapeHtml } from '../http/html'
-import { MAX_SCAN_CHARS } from './budget'
+import { DEFAULT_SNIPPET_WORDS, MAX_SCAN_CHARS } from './budget'
 
 export interface SnippetOptions {
   /** Passage length in tokens. Default: 30. */
@@ -31,7 +31,7 @@ export interface SnippetOptions {
   maxScanChars: number
 }
 
-export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: 30, maxScanChars: MAX_SCAN_CHARS }
+export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: DEFAULT_SNIPPET_WORDS, maxScanChars: MAX_SCAN_CHARS }
 
 export { MAX_SCAN_CHARS, PAGE_SCAN_BUDGET, scanBudgets, scanCharsPerHit } from './budget'
 
