@@ -235,6 +235,11 @@ function groupBit(spec: TermSpec): number {
   return spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
 }
 
+/** A clause that is one term of one word (not a phrase, nor a hyphenated word's several terms): it is scored as its one spec. */
+function isSingleWord(clause: ClauseSpec): boolean {
+  return clause.specs.length === 1 && !clause.offsets
+}
+
 /** A private copy of the first `count` entries. */
 function copySparse(s: Sparse): Sparse {
   return { count: s.count, docs: s.docs.slice(0, s.count), scores: s.scores.slice(0, s.count), masks: s.masks.slice(0, s.count) }
@@ -611,8 +616,8 @@ export class Engine {
     const fieldLength = this.docs.fieldLength
     const values = new Float64Array(fieldLength.length)
     // Field-major (f · N + doc), where the lengths are document-major: scoring a field walks one contiguous stretch.
-    const N = fieldLength.length / F
-    for (let i = 0; i < values.length; i++) values[(i % F) * N + Math.floor(i / F)] = k * (1 - b + (b * fieldLength[i]!) / avg[i % F]!)
+    const N = this.docs.count
+    for (let doc = 0; doc < N; doc++) for (let f = 0; f < F; f++) values[f * N + doc] = k * (1 - b + (b * fieldLength[doc * F + f]!) / avg[f]!)
     this.lengthNorm = { k, b, values }
     return values
   }
@@ -890,12 +895,11 @@ export class Engine {
     const groups = plan.groups.length || !plan.specs.length ? plan.groups : plan.specs.map((spec) => [{ specs: [spec], offsets: null }])
     if (plan.and) {
       for (const group of groups) {
-        const words = group.every((clause) => clause.specs.length === 1 && !clause.offsets)
-        if (result && words && group.length === 1) {
+        if (result && group.length === 1 && isSingleWord(group[0]!)) {
           // One word: filter the running result by its scratch scores, no list of its own.
           result = this.intersectSpec(result, group[0]!.specs[0]!, plan)
         } else {
-          const matched = this.unionOf(group.map((clause) => (clause.specs.length === 1 && !clause.offsets ? clause.specs[0]! : this.evalClause(clause, plan))), plan)
+          const matched = this.unionOf(group.map((clause) => (isSingleWord(clause) ? clause.specs[0]! : this.evalClause(clause, plan))), plan)
           result = result ? this.intersect(result, matched) : matched
         }
         if (result.count === 0) break
@@ -933,7 +937,7 @@ export class Engine {
     const mark = this.markExcluded(plan)
     const { stamp } = this
     const docs: number[] = []
-    for (let doc = 0; doc < this.layout.documentCount; doc++) if (stamp[doc] === mark) docs.push(doc)
+    for (let doc = 0; doc < this.docs.count; doc++) if (stamp[doc] === mark) docs.push(doc)
     return Int32Array.from(docs)
   }
 
@@ -948,12 +952,12 @@ export class Engine {
    */
   private markExcluded(plan: QueryPlan): number {
     const F = this.fields.length
-    const clauses = plan.excluded.filter((clause) => clause.offsets || clause.specs.length > 1).map((clause) => this.evalClause(clause, plan))
+    const clauses = plan.excluded.filter((clause) => !isSingleWord(clause)).map((clause) => this.evalClause(clause, plan))
     const mark = this.tick()
     const { stamp, touched } = this
     for (const clause of clauses) for (let i = 0; i < clause.count; i++) stamp[clause.docs[i]!] = mark
     for (const clause of plan.excluded) {
-      if (clause.offsets || clause.specs.length > 1) continue
+      if (!isSingleWord(clause)) continue
       const spec = clause.specs[0]!
       const boosts = spec.boosts ?? plan.boosts
       for (const t of spec.derived) {

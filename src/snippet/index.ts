@@ -70,24 +70,18 @@ function asciiLower(code: number): number {
   return code >= 0x30 && code <= 0x39 ? code : -1
 }
 
-/** Leading characters of the matched terms, for {@link cannotMatch}; codes are ASCII, so a pair is a * 128 + b. */
-interface Leads {
-  /** By pair: bit 1 when a two-character term is that pair, bit 2 when a longer term starts with it. */
-  pairs: Uint8Array
-  /** A bit set of the first three characters of the longer terms, pair * 128 + third. */
-  triples: Uint8Array
-}
+// The leading characters of the matched terms, for cannotMatch; codes are
+// ASCII, so a pair is a * 128 + b. Scratch tables shared by all calls (a page
+// of hits would otherwise allocate and zero a table per hit): scan runs
+// synchronously and clears what it set before it returns, so no call sees
+// another's.
 
-/**
- * Scratch tables of pairs and of triples (a bit each: 256 KB), shared by all
- * calls: a page of hits would otherwise allocate (and zero) a table per hit.
- * {@link scan} runs synchronously and clears what it set before it returns,
- * so no call sees another's.
- */
+/** By pair: bit 1 when a two-character term is that pair, bit 2 when a longer term starts with it. */
 const PAIRS = new Uint8Array(128 * 128)
+/** A bit set (256 KB) of the first three characters of the longer terms, pair * 128 + third. */
 const TRIPLES = new Uint8Array((128 * 128 * 128) / 8)
 
-/** The pair and triple of a term's first three characters (-1 when not ASCII or too short), for {@link leadsOf} and {@link clearLeads}. */
+/** The pair and triple of a term's first three characters (-1 when not ASCII or too short), for {@link setLeads} and {@link clearLeads}. */
 function leadCodes(term: string): [pair: number, triple: number] {
   const a = term.charCodeAt(0)
   const b = term.charCodeAt(1)
@@ -97,9 +91,9 @@ function leadCodes(term: string): [pair: number, triple: number] {
   return [pair, term.length > 2 && c < 128 ? pair * 128 + c : -1]
 }
 
-/** The {@link Leads} of the matched terms, set in {@link PAIRS} and {@link TRIPLES}; null when a term is under two characters (then no token can be ruled out). */
-function leadsOf(matchedTerms: ReadonlySet<string>): Leads | null {
-  for (const term of matchedTerms) if (term.length < 2) return null
+/** Sets the leads of the matched terms in {@link PAIRS} and {@link TRIPLES}; false (nothing set) when a term is under two characters: then no token can be ruled out. */
+function setLeads(matchedTerms: ReadonlySet<string>): boolean {
+  for (const term of matchedTerms) if (term.length < 2) return false
   for (const term of matchedTerms) {
     // A term that does not start in ASCII can only come from a token that does not either, and those are never ruled out.
     const [pair, triple] = leadCodes(term)
@@ -107,10 +101,10 @@ function leadsOf(matchedTerms: ReadonlySet<string>): Leads | null {
     PAIRS[pair]! |= term.length === 2 ? 1 : 2
     if (triple >= 0) TRIPLES[triple >> 3]! |= 1 << (triple & 7)
   }
-  return { pairs: PAIRS, triples: TRIPLES }
+  return true
 }
 
-/** Undoes {@link leadsOf} in the shared tables. */
+/** Undoes {@link setLeads} in the shared tables. */
 function clearLeads(matchedTerms: ReadonlySet<string>): void {
   for (const term of matchedTerms) {
     const [pair, triple] = leadCodes(term)
@@ -129,20 +123,20 @@ function clearLeads(matchedTerms: ReadonlySet<string>): void {
  * characters, and, when the token has four or more, with its first three
  * ("cry" → "cri" is why three-character tokens check only two).
  */
-function cannotMatch(text: string, start: number, end: number, joined: boolean, leads: Leads): boolean {
+function cannotMatch(text: string, start: number, end: number, joined: boolean): boolean {
   const length = end - start
   if (length < 2 || joined) return false
   const a = asciiLower(text.charCodeAt(start))
   const b = asciiLower(text.charCodeAt(start + 1))
   if (a < 0 || b < 0) return false
   const pair = a * 128 + b
-  const lead = leads.pairs[pair]!
+  const lead = PAIRS[pair]!
   if (lead === 0) return true
   if (lead & 1 || length === 3) return false
   const c = asciiLower(text.charCodeAt(start + 2))
   if (c < 0) return false
   const triple = pair * 128 + c
-  return !(leads.triples[triple >> 3]! & (1 << (triple & 7)))
+  return !(TRIPLES[triple >> 3]! & (1 << (triple & 7)))
 }
 
 /** The matched index term a token yields, if any. */
@@ -173,13 +167,20 @@ interface Scan {
  */
 let SCRATCH: Omit<Scan, 'count' | 'truncated'> = { starts: new Int32Array(1024), ends: new Int32Array(1024), matchTerm: new Array<string | undefined>(1024) }
 
+/** A copy of `array` twice as long. */
+function doubled(array: Int32Array): Int32Array {
+  const grown = new Int32Array(array.length * 2)
+  grown.set(array)
+  return grown
+}
+
 /**
  * Tokenizes `text` (up to `maxChars`) and matches each token, without an
  * object per token, and without analyzing the tokens {@link cannotMatch}
  * rules out: most of a text. A page of 100 hits went from 12 to about 5 ms.
  */
 function scan(text: string, matchedTerms: ReadonlySet<string>, maxChars: number): Scan {
-  const leads = leadsOf(matchedTerms)
+  const leadsSet = setLeads(matchedTerms)
   let { starts, ends, matchTerm } = SCRATCH
   let count = 0
   try {
@@ -187,23 +188,19 @@ function scan(text: string, matchedTerms: ReadonlySet<string>, maxChars: number)
       text,
       (start, end, joined) => {
         if (count === starts.length) {
-          const grown = new Int32Array(count * 2)
-          grown.set(starts)
-          starts = grown
-          const grownEnds = new Int32Array(count * 2)
-          grownEnds.set(ends)
-          ends = grownEnds
+          starts = doubled(starts)
+          ends = doubled(ends)
           SCRATCH = { starts, ends, matchTerm }
         }
         starts[count] = start
         ends[count] = end
-        matchTerm[count++] = leads && cannotMatch(text, start, end, joined, leads) ? undefined : matchedTermOf(text.slice(start, end), matchedTerms)
+        matchTerm[count++] = leadsSet && cannotMatch(text, start, end, joined) ? undefined : matchedTermOf(text.slice(start, end), matchedTerms)
       },
       maxChars,
     )
     return { count, starts, ends, matchTerm, truncated }
   } finally {
-    if (leads) clearLeads(matchedTerms)
+    if (leadsSet) clearLeads(matchedTerms)
   }
 }
 
