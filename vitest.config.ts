@@ -23,6 +23,7 @@ export default defineConfig({
             miniflare: { ratelimits: { TEST_RATE_LIMITER: { simple: { limit: 3, period: 60 } } } },
           }),
         ],
+        resolve: { alias: { 'embedded-index': new URL('./generated/assets/embedded.js', import.meta.url).pathname } },
         // The first request of each file loads the index; give it room on a busy 2-core machine.
         test: { name: 'worker', include: ['tests/worker/**/*.test.ts'], testTimeout: 30_000 },
       },

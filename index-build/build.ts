@@ -22,6 +22,7 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Manifest } from '../src/index-format'
 import { collectArticles } from './collect'
+import { DEFAULT_EMBED_BUDGET } from './embed'
 import { BuildError } from './errors'
 import { checkFieldMap, type FieldMap } from './field-map'
 import { listInputs } from './inputs'
@@ -56,6 +57,8 @@ export interface BuildOptions {
   reference: boolean
   /** `--shards k`: also write k shards, `shard-<i>/`, with global statistics. Default: 0. */
   shards: number
+  /** Gzip budget of the files embedded in the Worker script (`embed.ts`); `--no-embed` sets 0. Default: 2 MiB. */
+  embedBudgetBytes: number
   onProgress?: (progress: BuildProgress) => void
 }
 
@@ -67,6 +70,7 @@ export const DEFAULT_BUILD_OPTIONS: Omit<BuildOptions, 'cwd' | 'sourceDateEpoch'
   dryRun: false,
   reference: false,
   shards: 0,
+  embedBudgetBytes: DEFAULT_EMBED_BUDGET,
 }
 
 export interface BuildResult {
@@ -78,6 +82,8 @@ export interface BuildResult {
   outDir: string
   /** The manifest written, or null when nothing was written. */
   manifest: Manifest | null
+  /** Whether the first-read files were embedded in the script (`embedded.js`), and their gzip size; null when nothing was written. */
+  embedding: { embedded: boolean; gzipBytes: number } | null
   /** Artefacts written, with their sizes in bytes. */
   artefacts: { file: string; bytes: number }[]
   durationMs: number
@@ -116,7 +122,7 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
   // First, whatever happens next: a previous build killed part way may have left the last good index aside.
   if (!settings.dryRun) await recoverInterrupted(outDir)
   const result: BuildResult = {
-    ok: true, failures: [], report, outDir: settings.out, manifest: null, artefacts: [], durationMs: 0,
+    ok: true, failures: [], report, outDir: settings.out, manifest: null, embedding: null, artefacts: [], durationMs: 0,
   }
 
   if (report.total.indexed === 0) result.failures.push('no article was indexed')
@@ -128,13 +134,15 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
 
   if (result.ok && !settings.dryRun) {
     const articles = sortArticles(collected.articles)
-    const { files: artefacts, manifest } = makeArtefacts(articles, report.topics, collected.topics, timestamp, {
+    const { files: artefacts, manifest, embedding } = makeArtefacts(articles, report.topics, collected.topics, timestamp, {
       reference: settings.reference,
       shards: settings.shards,
+      embedBudgetBytes: settings.embedBudgetBytes,
       onIndexed: (done, total) => onProgress?.({ phase: 'index', done, total, records: report.total.read }),
     })
     await writeArtefacts(outDir, artefacts)
     result.manifest = manifest
+    result.embedding = embedding
     result.artefacts = artefacts.map((file) => ({ file: file.name, bytes: file.bytes.length }))
   }
   result.durationMs = performance.now() - started

@@ -3,7 +3,7 @@
  *
  * ```text
  * tsx index-build/cli.ts [paths...] [--out generated/assets] [--map id=_id,body=text]
- *                        [--strict] [--quiet] [--verbose] [--dry-run] [--reference] [--shards k]
+ *                        [--strict] [--quiet] [--verbose] [--dry-run] [--reference] [--shards k] [--no-embed]
  * ```
  *
  * Exit code 0 when the index was written (warnings included), 1 when the build
@@ -39,6 +39,9 @@ options:
       --dry-run        read and report, write nothing
       --reference      also write the MiniSearch JSON (reference/minisearch.json), for tests
       --shards K       also write K shards (shard-<i>/) compiled with global statistics
+      --no-embed       do not embed the dictionary, document table, ids and lexicon in the
+                       Worker script (embedded.js); by default they are when their gzip size
+                       is at most 2 MiB
   -h, --help           show this help`
 
 const PROGRESS_THRESHOLD = 1000
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean', default: false },
         reference: { type: 'boolean', default: false },
         shards: { type: 'string', default: '0' },
+        'no-embed': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -126,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
       dryRun: values['dry-run'],
       reference: values.reference,
       shards: /^\d+$/.test(values.shards) ? Number(values.shards) : Number.NaN,
+      ...(values['no-embed'] ? { embedBudgetBytes: 0 } : {}),
       onProgress: bar?.update,
     })
     bar?.stop()
@@ -144,6 +149,9 @@ async function main(argv: string[]): Promise<number> {
       if (result.manifest) {
         const sizes = summarizeArtefacts(result.artefacts).join(', ')
         console.log(`wrote ${result.outDir}/: ${sizes}; ${result.manifest.articleCount} articles, index version ${result.manifest.indexVersion}, in ${seconds} s`)
+        const { embedded, gzipBytes } = result.embedding!
+        const size = `${(gzipBytes / 2 ** 20).toFixed(2)} MiB gzip`
+        console.log(embedded ? `embedded in the Worker script (embedded.js): manifest, dictionary, document table, ids, lexicon, ${size}` : `not embedded in the script (${size}, over the budget): the Worker reads them from the assets`)
       } else console.log(`dry run: nothing written, in ${seconds} s`)
     }
     return 0

@@ -10,6 +10,8 @@
  *   the binary dictionary, postings chunks, document table and article
  *   fragments. The MiniSearch JSON itself is written only with `reference`
  *   (`reference/minisearch.json`), for the differential test.
+ * - `embedded.js`: the files a fresh isolate reads first, for the script, when
+ *   they fit its budget (`./embed.ts`).
  * - With `shards: k`, also `shard-<i>/` for i < k: each a complete index of a
  *   contiguous range of internal numbers, compiled with global statistics.
  * - Bytes are a function of the input: no timestamps except `builtAt`, which
@@ -42,6 +44,7 @@ import {
   type TopicCount,
 } from '../src/index-format'
 import { compileIndex } from './compile'
+import { embedArtefacts } from './embed'
 import { compareCodeUnits } from './compare'
 import { dateSortKey } from './dates'
 import { BuildError } from './errors'
@@ -77,6 +80,8 @@ export function topicText(slugs: readonly string[], topics: TopicRegistry): stri
 export interface Artefacts {
   files: Artefact[]
   manifest: Manifest
+  /** Whether the first-read files went into `embedded.js` (`./embed.ts`), and their gzip size. */
+  embedding: { embedded: boolean; gzipBytes: number }
 }
 
 export interface ArtefactOptions {
@@ -84,6 +89,8 @@ export interface ArtefactOptions {
   reference?: boolean
   /** Also write this many shards, `shard-<i>/`, compiled with global statistics. */
   shards?: number
+  /** Gzip budget for the files embedded in the script (`./embed.ts`); 0 embeds nothing. Default: `DEFAULT_EMBED_BUDGET` (2 MiB). */
+  embedBudgetBytes?: number
   onIndexed?: (done: number, total: number) => void
 }
 
@@ -123,6 +130,8 @@ export function makeArtefacts(
   // The suggest lexicon (surface forms, titles) is part of the index version, so ETags change with it.
   compiled.files.push(...suggestArtefacts(articles))
   const manifest = pack('', compiled, articles.length)
+  const embedding = embedArtefacts(files, { budgetBytes: options.embedBudgetBytes })
+  files.push(...embedding.files)
   const shards = options.shards ?? 0
   for (let i = 0; i < shards; i++) {
     const docBase = Math.floor((articles.length * i) / shards)
@@ -130,7 +139,7 @@ export function makeArtefacts(
     pack(`shard-${i}/`, compileIndex(json, articles, topicCounts, { shard: { index: i, count: shards, docBase, docCount } }), docCount)
   }
   if (options.reference) files.push({ name: FILES.reference, bytes: Buffer.from(JSON.stringify(json)) })
-  return { manifest, files }
+  return { manifest, files, embedding: { embedded: embedding.embedded, gzipBytes: embedding.gzipBytes } }
 }
 
 /**

@@ -39,7 +39,7 @@ import { registerSite } from './site'
 import { registerApiDocs } from './openapi/routes'
 import type { StoredArticle } from './index-format'
 import { RELATED_ALLOWED, RELATED_PARAMS, SUGGEST_ALLOWED, SUGGEST_PARAMS } from './params/suggest'
-import { assetSource } from './search-index'
+import { assetSource, type ArtefactSource } from './search-index'
 import { didYouMean, loadLexicon, suggest } from './suggest'
 import { related } from './related'
 
@@ -79,7 +79,14 @@ export function baseApp<E extends { Bindings: CommonBindings }>(): Hono<E> {
   return app
 }
 
-export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
+/**
+ * @param getIndex the index, per request (load it once and keep it).
+ * @param sourceOf where files beside the index (the suggest lexicon) are read from. Default: the `ASSETS` binding.
+ */
+export function createApp(
+  getIndex: (env: Bindings) => Promise<SearchIndex>,
+  sourceOf: (env: Bindings) => ArtefactSource = (env) => assetSource(env.ASSETS),
+) {
   const app = baseApp<AppEnv>()
   // Loads the index (once per isolate) for the routes that need it.
   const withIndex = createMiddleware<AppEnv>(async (c, next) => {
@@ -104,7 +111,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     // Nothing found: offer a corrected query built from the index vocabulary. Only then: with
     // even one hit, a rare real word ("putin", in one article) would be "corrected" to a common one.
     if (q.trim() !== '' && answer.total === 0) {
-      const suggestion = didYouMean(index, q, await loadLexicon(index, assetSource(c.env.ASSETS)), answer)
+      const suggestion = didYouMean(index, q, await loadLexicon(index, sourceOf(c.env)), answer)
       if (suggestion !== undefined) return c.json({ ...answer, didYouMean: suggestion })
     }
     return c.json(answer)
@@ -129,7 +136,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     const id = c.req.param('id')
     const n = index.numberOf(id)
     if (n === undefined) return c.json(errorBody(404, 'not_found', `no article with id "${excerpt(id)}"`), 404)
-    const lexicon = await loadLexicon(index, assetSource(c.env.ASSETS))
+    const lexicon = await loadLexicon(index, sourceOf(c.env))
     const { limit, snippetWords } = c.req.valid('query')
     return c.json(await related(index, lexicon, n, limit, snippetWords))
   })
@@ -138,7 +145,7 @@ export function createApp(getIndex: (env: Bindings) => Promise<SearchIndex>) {
     const { q, limit, prefix } = c.req.valid('query')
     const index = c.get('index')
     // The lexicon (surface forms, titles) is read once per index, next to it.
-    const lexicon = await loadLexicon(index, assetSource(c.env.ASSETS))
+    const lexicon = await loadLexicon(index, sourceOf(c.env))
     return c.json(await suggest(index, lexicon, { q, limit, prefix }))
   })
 

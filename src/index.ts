@@ -6,11 +6,15 @@
  * The index is loaded on the first request that needs it and kept for the
  * life of the isolate, so a request that never touches it (a CORS preflight,
  * a 404) pays nothing. Loading reads only the manifest, the dictionary, the
- * document table and the ids; postings chunks and article fragments are
- * fetched when a query needs them (`src/search-index`).
+ * document table and the ids, from the script itself when the build could
+ * embed them (`embedded-index`, `src/search-index/embedded.ts`), else from the
+ * assets; postings chunks and article fragments are fetched when a query
+ * needs them (`src/search-index`).
  */
+import embedded from 'embedded-index'
 import { createApp, type Bindings } from './app'
-import { assetSource, loadSearchIndex, type SearchIndex } from './search-index'
+import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from './search-index'
+import { withEmbedded } from './search-index/embedded'
 
 let loaded: SearchIndex | undefined
 
@@ -23,9 +27,14 @@ let loaded: SearchIndex | undefined
  */
 export async function bundledIndex(env: Bindings): Promise<SearchIndex> {
   if (loaded) return loaded
-  const index = await loadSearchIndex(assetSource(env.ASSETS))
+  const index = await loadSearchIndex(bundledSource(env))
   loaded ??= index
   return loaded
 }
 
-export default createApp(bundledIndex)
+/** Where the bundled index's files come from: the script's embedded files first, then the assets. */
+export function bundledSource(env: Pick<Bindings, 'ASSETS'>): ArtefactSource {
+  return withEmbedded(embedded, assetSource(env.ASSETS))
+}
+
+export default createApp(bundledIndex, bundledSource)

@@ -37,9 +37,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { extname, join, normalize, resolve } from 'node:path'
+import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from 'miniflare'
 import { processStats } from './wrangler'
 import { percentile } from './stats'
@@ -112,7 +112,14 @@ export class IsolateCpuProbe {
   static async start(bundle: string, assetsDir: string, compatibilityDate: string, inspectorPort?: number): Promise<IsolateCpuProbe> {
     const root = resolve(assetsDir)
     const mf = new Miniflare({
-      modules: [{ type: 'ESModule', path: resolve(bundle) }],
+      // The dry run writes the script's Data modules (the embedded index files, src/search-index/embedded.ts) beside it.
+      modulesRoot: dirname(resolve(bundle)),
+      modules: [
+        { type: 'ESModule', path: resolve(bundle) },
+        ...readdirSync(dirname(resolve(bundle)))
+          .filter((name) => name.endsWith('.bin'))
+          .map((name) => ({ type: 'Data' as const, path: join(dirname(resolve(bundle)), name) })),
+      ],
       compatibilityDate,
       ...(inspectorPort ? { inspectorPort } : {}),
       bindings: { ALLOWED_ORIGINS: '*' },

@@ -20,8 +20,8 @@ export const WRANGLER_ENV = {
 const WRANGLER = resolve('node_modules/.bin/wrangler')
 
 /**
- * Writes a copy of wrangler.toml with `main` and `[assets] directory` replaced
- * (both absolute), so the project's own settings (compatibility date, vars,
+ * Writes a copy of wrangler.toml with `main`, `[assets] directory` and the
+ * `embedded-index` alias replaced (all absolute), so the project's own settings (compatibility date, vars,
  * run_worker_first) apply to the run.
  *
  * The `[[ratelimits]]` block is dropped: every benchmark request comes from one
@@ -35,6 +35,9 @@ export function tempConfig(options: { dir: string; name: string; assets: string;
   toml = toml.replace(/^name\s*=.*$/m, `name = ${JSON.stringify(options.name)}`)
   if (!/^directory\s*=/m.test(toml)) throw new Error('wrangler.toml has no [assets] directory')
   toml = toml.replace(/^directory\s*=.*$/m, `directory = ${JSON.stringify(resolve(options.assets))}`)
+  // The script embeds the files of the same build as the assets (src/search-index/embedded.ts).
+  if (!/^"embedded-index"\s*=/m.test(toml)) throw new Error('wrangler.toml has no "embedded-index" alias')
+  toml = toml.replace(/^"embedded-index"\s*=.*$/m, `"embedded-index" = ${JSON.stringify(join(resolve(options.assets), 'embedded.js'))}`)
   mkdirSync(options.dir, { recursive: true })
   const path = join(options.dir, `wrangler.${options.name}.toml`)
   writeFileSync(path, toml)

@@ -61,6 +61,7 @@ export interface Worker extends DevServer {
 export async function startWorker(options: { assets?: string; allowedOrigins?: string } = {}): Promise<Worker> {
   const dir = await mkdtemp(join(tmpdir(), 'article-search-wrangler-'))
   const config = join(dir, 'wrangler.toml')
+  const assets = options.assets ?? join(ROOT, 'generated/assets')
   await writeFile(
     config,
     [
@@ -68,10 +69,13 @@ export async function startWorker(options: { assets?: string; allowedOrigins?: s
       `main = ${JSON.stringify(join(ROOT, 'src/index.ts'))}`,
       'compatibility_date = "2026-04-20"',
       'send_metrics = false',
+      // The script embeds the files of the same build as the assets (src/search-index/embedded.ts).
+      '[alias]',
+      `"embedded-index" = ${JSON.stringify(join(assets, 'embedded.js'))}`,
       '[vars]',
       `ALLOWED_ORIGINS = ${JSON.stringify(options.allowedOrigins ?? '*')}`,
       '[assets]',
-      `directory = ${JSON.stringify(options.assets ?? join(ROOT, 'generated/assets'))}`,
+      `directory = ${JSON.stringify(assets)}`,
       'binding = "ASSETS"',
       'run_worker_first = true',
       '',

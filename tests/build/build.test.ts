@@ -194,11 +194,38 @@ describe('output', () => {
     const manifest = await first.read<Manifest>('manifest.json')
     expect(manifest.builtAt).toBe('2025-12-24T00:00:00.000Z')
     const hash = createHash('sha256')
-    const indexFiles = names.filter((name) => name !== 'manifest.json' && !name.startsWith('reference/') && !name.startsWith('shard-'))
+    const derived = ['manifest.json', 'embedded.js', '.assetsignore']
+    const indexFiles = names.filter((name) => !derived.includes(name) && !/^(reference|shard-\d+|embedded)\//.test(name))
     for (const name of indexFiles) hash.update(name).update('\0').update(await readFile(join(first.out, name)))
     expect(manifest.indexVersion).toBe(hash.digest('hex').slice(0, 16))
-    expect(names.filter((name) => !name.includes('/'))).toEqual(['docs.bin', 'ids.json', 'manifest.json', 'terms.bin'])
+    expect(names.filter((name) => !name.includes('/'))).toEqual(['.assetsignore', 'docs.bin', 'embedded.js', 'ids.json', 'manifest.json', 'terms.bin'])
     expect(names).toEqual(expect.arrayContaining(['articles/0.json', 'postings/0.bin', 'reference/minisearch.json', 'shard-1/manifest.json']))
+  })
+
+  it('embeds the files a fresh isolate reads first in embedded.js, when they fit the budget', async () => {
+    const { out, result } = await build({ paths: [REUTERS_SAMPLE] })
+    expect(result.embedding?.embedded).toBe(true)
+    const module = await readFile(join(out, 'embedded.js'), 'utf8')
+    // Every file a Data module: the binary ones themselves, the JSON ones through byte-identical copies named *.bin.
+    const imported = Object.fromEntries([...module.matchAll(/^import (file\d+) from "\.\/([^"]+)"$/gm)].map(([, binding, path]) => [binding!, path!]))
+    const entries = [...module.matchAll(/^ {2}"([^"]+)": (file\d+),$/gm)].map(([, name, binding]) => [name!, imported[binding!]!])
+    expect(entries).toEqual([
+      ['manifest.json', 'embedded/manifest.json.bin'],
+      ['terms.bin', 'terms.bin'],
+      ['docs.bin', 'docs.bin'],
+      ['ids.json', 'embedded/ids.json.bin'],
+      ['suggest/lexicon.json', 'embedded/suggest-lexicon.json.bin'],
+    ])
+    for (const [name, path] of entries) expect((await readFile(join(out, path!))).equals(await readFile(join(out, name!))), name).toBe(true)
+    expect(await readFile(join(out, '.assetsignore'), 'utf8')).toBe('embedded.js\nembedded/\n')
+    expect(result.embedding!.gzipBytes).toBeGreaterThan(0)
+
+    const over = await build({ paths: [REUTERS_SAMPLE], embedBudgetBytes: result.embedding!.gzipBytes - 1 })
+    expect(over.result.embedding).toEqual({ embedded: false, gzipBytes: result.embedding!.gzipBytes })
+    const fallback = await readFile(join(over.out, 'embedded.js'), 'utf8')
+    expect(fallback).toMatch(/^export default undefined$/m)
+    expect(fallback).not.toContain('import')
+    expect((await build({ paths: [REUTERS_SAMPLE], embedBudgetBytes: 0 })).result.embedding?.embedded).toBe(false)
   })
 
   it('replaces the whole out dir: no file of an older build remains', async () => {

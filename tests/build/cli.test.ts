@@ -25,6 +25,15 @@ describe('index-build/cli.ts', () => {
     expect(run.stdout).toContain('total: read 41 = indexed 36 + merged 4 + rejected 1')
     expect(run.stdout).toContain('tests/fixtures/reuters-sample.jsonl:35: no title and no body')
     expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).articleCount).toBe(36)
+    expect(run.stdout).toMatch(/^embedded in the Worker script \(embedded\.js\): .*, 0\.\d\d MiB gzip$/m)
+  })
+
+  it('with --no-embed, leaves everything to the assets', async () => {
+    const out = await tempDir()
+    const run = cli(REUTERS_SAMPLE, '--out', out, '--no-embed')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^not embedded in the script \(0\.\d\d MiB gzip, over the budget\)/m)
+    expect(await readFile(join(out, 'embedded.js'), 'utf8')).toMatch(/^export default undefined$/m)
   })
 
   it('exits 1 on a missing path', async () => {

@@ -6,6 +6,7 @@ import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
 import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
 import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
+import { countingSource } from './helpers'
 import { MIN_SNIPPET_DEMAND, QUERY_OPTIONS, planQuery, search, snippetDemand, toHit } from '../../src/search'
 
 const env = testEnv as unknown as Bindings
@@ -29,17 +30,6 @@ function levenshtein(a: string, b: string, firstEditCost = 1): number {
     previous = row
   }
   return previous[b.length]!
-}
-
-/** The ASSETS source under a prefix (a shard's directory), counting what it reads. */
-function countingSource(prefix = ''): ArtefactSource & { reads: string[] } {
-  const inner = assetSource(env.ASSETS)
-  const reads: string[] = []
-  return {
-    reads,
-    json: (name) => (reads.push(name), inner.json(prefix + name)),
-    bytes: (name) => (reads.push(name), inner.bytes(prefix + name)),
-  }
 }
 
 let index: SearchIndex

@@ -1,4 +1,5 @@
-import { SELF } from 'cloudflare:test'
+import { SELF, env } from 'cloudflare:test'
+import { assetSource, type ArtefactSource } from '../../src/search-index'
 import { SEARCH_LIMITS } from '../../src/params'
 import { laterPages } from '../paging'
 
@@ -37,4 +38,15 @@ export async function getPages(path: string): Promise<{ status: number; headers:
     hits.push(...next.body.hits)
   }
   return { ...first, body: { ...first.body, hits } }
+}
+
+/** The Worker's assets as an artefact source that records every file read (under `prefix`: a shard's). */
+export function countingSource(prefix = ''): ArtefactSource & { reads: string[] } {
+  const inner = assetSource(env.ASSETS)
+  const reads: string[] = []
+  return {
+    reads,
+    json: (name) => (reads.push(name), inner.json(prefix + name)),
+    bytes: (name) => (reads.push(name), inner.bytes(prefix + name)),
+  }
 }
