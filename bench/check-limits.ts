@@ -32,14 +32,14 @@
  * ```
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { readCorpus } from './lib/corpus'
 import { IsolateCpuProbe, measureQueryTypes, measureWorstCases } from './lib/isolate-cpu'
 import { measureDev } from './lib/measure'
 import { QueryGenerator, queryPath, worstCaseQueries } from './lib/queries'
 import { fmtBytes, table } from './lib/stats'
-import { assetsStats, scriptSize, startupCpu, tempConfig } from './lib/wrangler'
+import { assetsStats, compatibilityDate, scriptSize, startupCpu, tempConfig } from './lib/wrangler'
 
 const MiB = 1024 * 1024
 const ASSETS = 'generated/assets'
@@ -113,9 +113,7 @@ async function main(): Promise<number> {
 
   if (withWorstCase) {
     const [isolate, isolateError] = await attempt(async () => {
-      const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync('wrangler.toml', 'utf8'))?.[1]
-      if (!compatibilityDate) throw new Error('wrangler.toml has no compatibility_date')
-      const probe = await IsolateCpuProbe.start(join(TMP, 'dist', 'index.js'), ASSETS, compatibilityDate)
+      const probe = await IsolateCpuProbe.start(join(TMP, 'dist', 'index.js'), ASSETS, compatibilityDate())
       try {
         const worstCases = await measureWorstCases(probe, worstCaseQueries(corpus), WORST_CASE_RUNS, mixed.map((query) => queryPath(query)))
         // Ordinary queries, new to the isolate: per type, the same probe.

@@ -19,10 +19,11 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readCorpus } from './lib/corpus'
 import { measureDev, type DevFigures, type WorstCaseFigure } from './lib/measure'
-import { QUERY_TYPES, QueryGenerator, worstCaseQueries, type WorstCase } from './lib/queries'
+import { QUERY_TYPES, QueryGenerator, queryPath, worstCaseQueries, type WorstCase } from './lib/queries'
 import { fmtBytes, fmtMs, ratio, table } from './lib/stats'
 import { buildCorpus, configs } from './lib/target'
-import { assetsStats, scriptSize, startupCpu, type AssetsStats, type ScriptSize, type StartupCpu } from './lib/wrangler'
+import { assetsStats, bundleIn, compatibilityDate, scriptSize, startupCpu, type AssetsStats, type ScriptSize, type StartupCpu } from './lib/wrangler'
+import { IsolateCpuProbe, measureQueryTypes, type CpuPerRequest, type TypeCpu } from './lib/isolate-cpu'
 import { generateSynthetic } from './synthetic'
 
 const USAGE = `usage: npm run bench -- [options]
@@ -44,8 +45,12 @@ interface Side {
   startup: StartupCpu | null
   assets: AssetsStats | null
   dev: DevFigures | null
+  /** Per-request CPU in the isolate probe (Miniflare, no dev server): the floor (a 404) and each query type. */
+  probe: { floor: CpuPerRequest | null; types: TypeCpu[]; pinning: string } | null
   errors: string[]
 }
+
+const emptySide = (): Side => ({ script: null, startup: null, assets: null, dev: null, probe: null, errors: [] })
 
 interface CorpusResult {
   label: string
@@ -62,7 +67,7 @@ interface CorpusResult {
 const log = (line: string) => console.error(line)
 
 async function measureSide(config: string, assetsDir: string, dir: string, name: string, gen: () => QueryGenerator, worst: WorstCase[], options: Options): Promise<Side> {
-  const side: Side = { script: null, startup: null, assets: null, dev: null, errors: [] }
+  const side = emptySide()
   const attempt = async <T>(what: string, f: () => T | Promise<T>): Promise<T | null> => {
     try {
       return await f()
@@ -79,6 +84,20 @@ async function measureSide(config: string, assetsDir: string, dir: string, name:
   const g = gen()
   const first = g.next('one-word')
   const mixed = g.mixed(options.queries)
+  if (side.script) {
+    // The dry-run bundle in the isolate probe, with the mixed queries of the HTTP rows (new to this isolate), and no dev server around it.
+    side.probe = await attempt('isolate probe', async () => {
+      const probe = await IsolateCpuProbe.start(bundleIn(join(dir, `dist-${name}`)), assetsDir, compatibilityDate())
+      try {
+        await probe.get(queryPath(first)) // loads the index: not a query type's cost
+        const floor = await probe.floorMs(40)
+        const types = await measureQueryTypes(probe, mixed.map((query) => ({ type: query.type, path: queryPath(query) })))
+        return { floor, types, pinning: probe.pinning }
+      } finally {
+        await probe.stop()
+      }
+    })
+  }
   side.dev = await attempt('wrangler dev', () =>
     measureDev({ config, first, mixed, profilePerType: options.profileQueries, worst, worstRuns: 5, loadSeconds: options.duration, connections: options.connections, log }),
   )
@@ -110,7 +129,7 @@ async function runCorpus(label: string, paths: string[], options: Options): Prom
     buildOutput: built.output.slice(-4000),
     referenceSource: built.referenceSource,
     queriesSample: {},
-    ours: { script: null, startup: null, assets: null, dev: null, errors: [] },
+    ours: emptySide(),
     reference: null,
   }
   if (!built.ok) {
@@ -158,10 +177,16 @@ export function formatCorpus(r: CorpusResult): string {
     const b = f?.dev?.http[type]
     rows.push([`HTTP ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
   }
+  row('isolate probe floor: a 404, median (main thread)', o.probe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
+  for (const type of QUERY_TYPES) {
+    const a = o.probe?.types.find((t) => t.type === type)
+    const b = f?.probe?.types.find((t) => t.type === type)
+    rows.push([`isolate probe CPU ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
+  }
   for (const type of QUERY_TYPES) {
     const a = o.dev?.isolate[type]
     const b = f?.dev?.isolate[type]
-    rows.push([`isolate CPU ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
+    rows.push([`wrangler dev profile CPU ${type} p50 / p99 (upper bound)`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
   }
   for (const type of QUERY_TYPES) {
     row(`workerd CPU/request ${type} (mean, /proc)`, o.dev?.processCpuMean[type], f?.dev?.processCpuMean[type], (n) => `${n.toFixed(2)} ms`)
@@ -174,7 +199,8 @@ export function formatCorpus(r: CorpusResult): string {
   const notes = [
     `reference: MiniSearch (${r.referenceSource}) in bench/reference-worker.ts`,
     `heap: ${o.dev?.heapAfterLoad.note ?? 'n/a'}`,
-    `isolate CPU: ${o.dev?.isolateMethod ?? 'n/a'}${f?.dev ? ` | reference: ${f.dev.isolateMethod}` : ''}`,
+    `isolate probe CPU: workerd main-thread CPU per request (/proc schedstat) of the dry-run bundle in Miniflare (bench/lib/isolate-cpu.ts; ${o.probe?.pinning ?? 'n/a'}), ${o.probe?.types[0]?.n ?? 0} queries of each type (those of the HTTP rows) new to the isolate, index loaded first; the floor is included in every figure`,
+    `wrangler dev profile CPU: ${o.dev?.isolateMethod ?? 'n/a'}${f?.dev ? ` | reference: ${f.dev.isolateMethod}` : ''}`,
     ...o.errors.map((e) => `ours error: ${e.split('\n')[0]}`),
     ...(f?.errors ?? []).map((e) => `reference error: ${e.split('\n')[0]}`),
     ...(o.dev?.errors ?? []).slice(0, 5).map((e) => `ours: ${e}`),

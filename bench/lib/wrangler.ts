@@ -44,6 +44,20 @@ export function tempConfig(options: { dir: string; name: string; assets: string;
   return path
 }
 
+/** wrangler.toml's `compatibility_date`, for runtimes started without wrangler (Miniflare, `bench/lib/isolate-cpu.ts`). */
+export function compatibilityDate(): string {
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync('wrangler.toml', 'utf8'))?.[1]
+  if (!date) throw new Error('wrangler.toml has no compatibility_date')
+  return date
+}
+
+/** The ES module that `wrangler deploy --dry-run --outdir` wrote to `outdir` (named after `main`). */
+export function bundleIn(outdir: string): string {
+  const modules = readdirSync(outdir).filter((name) => name.endsWith('.js'))
+  if (modules.length !== 1) throw new Error(`expected one .js bundle in ${outdir}, found ${modules.length}`)
+  return join(outdir, modules[0]!)
+}
+
 function run(args: string[], timeoutMs = 300_000): { code: number | null; output: string } {
   const result = spawnSync(WRANGLER, args, { env: WRANGLER_ENV, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
   return { code: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` }
