@@ -4,7 +4,8 @@
  * says why and how the Worker reads them).
  *
  * Embedded: the manifest, the dictionary (`terms.bin`), the document table
- * (`docs.bin`), the ids and the suggest lexicon, when their gzip size is at
+ * (`docs.bin`), the ids and the suggest lexicon (a shard: all but the
+ * lexicon, in `shard-<i>/embedded.js`), when their gzip size is at
  * most `budgetBytes`; otherwise none of them, and `embedded.js` exports
  * `undefined`. Every file is imported as a Data module (an `ArrayBuffer`,
  * nothing to parse at startup): binary files from beside `embedded.js`, JSON
@@ -24,6 +25,9 @@ import { FILES } from '../src/index-format'
 import { LEXICON_FILE } from '../src/suggest/lexicon'
 import type { Artefact } from './write'
 
+export const EMBED_MODULE = 'embedded.js'
+export const EMBED_DIR = 'embedded'
+
 /** Files embedded, in this order: everything the first search or suggestion reads before its postings. */
 export const EMBEDDED_FILES = [FILES.manifest, FILES.terms, FILES.docs, FILES.ids, LEXICON_FILE] as const
 
@@ -34,8 +38,6 @@ export const EMBEDDED_FILES = [FILES.manifest, FILES.terms, FILES.docs, FILES.id
  */
 export const DEFAULT_EMBED_BUDGET = 2 << 20
 
-export const EMBED_MODULE = 'embedded.js'
-export const EMBED_DIR = 'embedded'
 
 /**
  * The file `embedded.js` imports for `name`: a `.bin` file itself; any other
@@ -49,10 +51,21 @@ export function embeddedPath(name: string): string {
 export interface EmbedOptions {
   /** Largest gzip size, in bytes, of the embedded files together; 0 embeds nothing. Default: {@link DEFAULT_EMBED_BUDGET}. */
   budgetBytes: number
+  /** The files to embed. Default: {@link EMBEDDED_FILES}; a shard's are {@link SHARD_EMBEDDED_FILES}. */
+  names: readonly string[]
 }
 
+/** A shard's: its own index files; the lexicon is the corpus's, at the root (`src/shard`). */
+export const SHARD_EMBEDDED_FILES = [FILES.manifest, FILES.terms, FILES.docs, FILES.ids] as const
+
+/**
+ * `.assetsignore` at the root of the out dir: no slash but a trailing one, so
+ * each pattern matches at any depth (gitignore rules), the shards' too.
+ */
+export const ASSETS_IGNORE: Artefact = { name: '.assetsignore', bytes: Buffer.from(`${EMBED_MODULE}\n${EMBED_DIR}/\n`) }
+
 export interface Embedding {
-  /** `embedded.js`, the JSON copies in `embedded/`, and `.assetsignore`. */
+  /** `embedded.js` and the JSON copies in `embedded/` (`.assetsignore` is {@link ASSETS_IGNORE}). */
   files: Artefact[]
   /** Whether the files were embedded. */
   embedded: boolean
@@ -60,10 +73,10 @@ export interface Embedding {
   gzipBytes: number
 }
 
-/** `embedded.js` (and `.assetsignore`) for the top-level files of `artefacts`. */
+/** `embedded.js` for the files `options.names` of `artefacts` (names relative to one index's directory). */
 export function embedArtefacts(artefacts: readonly Artefact[], options: Partial<EmbedOptions> = {}): Embedding {
-  const { budgetBytes } = { budgetBytes: DEFAULT_EMBED_BUDGET, ...options }
-  const chosen = EMBEDDED_FILES.map((name) => {
+  const { budgetBytes, names } = { budgetBytes: DEFAULT_EMBED_BUDGET, names: EMBEDDED_FILES, ...options }
+  const chosen = names.map((name) => {
     const file = artefacts.find((artefact) => artefact.name === name)
     if (!file) throw new Error(`cannot embed ${name}: the build did not make it`)
     return file
@@ -82,11 +95,7 @@ export function embedArtefacts(artefacts: readonly Artefact[], options: Partial<
   // Copies of the JSON files under names that wrangler bundles as Data modules (`**/*.bin`).
   const copies = embedded ? chosen.filter((file) => embeddedPath(file.name) !== file.name).map((file) => ({ name: embeddedPath(file.name), bytes: file.bytes })) : []
   return {
-    files: [
-      { name: EMBED_MODULE, bytes: Buffer.from(module) },
-      ...copies,
-      { name: '.assetsignore', bytes: Buffer.from(`${EMBED_MODULE}\n${EMBED_DIR}/\n`) },
-    ],
+    files: [{ name: EMBED_MODULE, bytes: Buffer.from(module) }, ...copies],
     embedded,
     gzipBytes,
   }

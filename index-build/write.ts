@@ -10,8 +10,8 @@
  *   the binary dictionary, postings chunks, document table and article
  *   fragments. The MiniSearch JSON itself is written only with `reference`
  *   (`reference/minisearch.json`), for the differential test.
- * - `embedded.js`: the files a fresh isolate reads first, for the script, when
- *   they fit its budget (`./embed.ts`).
+ * - `embedded.js` (and one per shard): the files a fresh isolate reads first,
+ *   for the script, when they fit its budget (`./embed.ts`).
  * - With `shards: k`, also `shard-<i>/` for i < k: each a complete index of a
  *   contiguous range of internal numbers, compiled with global statistics.
  * - Bytes are a function of the input: no timestamps except `builtAt`, which
@@ -44,7 +44,7 @@ import {
   type TopicCount,
 } from '../src/index-format'
 import { compileIndex } from './compile'
-import { embedArtefacts } from './embed'
+import { ASSETS_IGNORE, SHARD_EMBEDDED_FILES, embedArtefacts } from './embed'
 import { compareCodeUnits } from './compare'
 import { dateSortKey } from './dates'
 import { BuildError } from './errors'
@@ -131,12 +131,16 @@ export function makeArtefacts(
   compiled.files.push(...suggestArtefacts(articles))
   const manifest = pack('', compiled, articles.length)
   const embedding = embedArtefacts(files, { budgetBytes: options.embedBudgetBytes })
-  files.push(...embedding.files)
+  files.push(...embedding.files, ASSETS_IGNORE)
   const shards = options.shards ?? 0
   for (let i = 0; i < shards; i++) {
     const docBase = Math.floor((articles.length * i) / shards)
     const docCount = Math.floor((articles.length * (i + 1)) / shards) - docBase
-    pack(`shard-${i}/`, compileIndex(json, articles, topicCounts, { shard: { index: i, count: shards, docBase, docCount } }), docCount)
+    const prefix = `shard-${i}/`
+    pack(prefix, compileIndex(json, articles, topicCounts, { shard: { index: i, count: shards, docBase, docCount } }), docCount)
+    const own = files.filter((file) => file.name.startsWith(prefix)).map((file) => ({ name: file.name.slice(prefix.length), bytes: file.bytes }))
+    const shardEmbedding = embedArtefacts(own, { budgetBytes: options.embedBudgetBytes, names: SHARD_EMBEDDED_FILES })
+    files.push(...shardEmbedding.files.map((file) => ({ name: prefix + file.name, bytes: file.bytes })))
   }
   if (options.reference) files.push({ name: FILES.reference, bytes: Buffer.from(JSON.stringify(json)) })
   return { manifest, files, embedding: { embedded: embedding.embedded, gzipBytes: embedding.gzipBytes } }

@@ -4,7 +4,8 @@
  * `bench/lib/wrangler.ts`'s `tempConfig`, for K shards found in an assets dir:
  *
  * - `<name>-shard-<i>`: `src/shard/index.ts` over the whole assets dir with
- *   `INDEX_PREFIX = "shard-<i>/"`, `workers_dev = false` (no public URL when
+ *   `INDEX_PREFIX = "shard-<i>/"`, the `embedded-index` alias at
+ *   `shard-<i>/embedded.js`, `workers_dev = false` (no public URL when
  *   deployed: reachable only through service bindings);
  * - `<name>-front`: `src/front/index.ts`, no assets, one `[[services]]`
  *   binding `SHARD_<i>` per shard.
@@ -22,7 +23,7 @@
  */
 import { existsSync } from 'node:fs'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { tempConfig } from '../bench/lib/wrangler'
 
 export interface ShardedConfigs {
@@ -61,7 +62,9 @@ export function shardedConfigs(options: { dir: string; assets: string; name?: st
     edit(path, (toml) =>
       withoutBlock(toml, '[[ratelimits]]')
         .replace(/^(name\s*=.*)$/m, '$1\n# Reachable only through the front\'s service binding.\nworkers_dev = false')
-        .replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`),
+        .replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`)
+        // The shard's own embedded files (index-build/embed.ts).
+        .replace(/^"embedded-index"\s*=.*$/m, `"embedded-index" = ${JSON.stringify(join(resolve(options.assets), `shard-${i}`, 'embedded.js'))}`),
     )
     return path
   })

@@ -17,6 +17,7 @@
  * `sharded/configs.ts`); with `SHARD_SECRET` set they also require the
  * {@link SECRET_HEADER}. They are not in the OpenAPI document.
  */
+import embedded from 'embedded-index'
 import type { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { createApp, topicSlugs, type Bindings } from '../app'
@@ -24,6 +25,7 @@ import { errorBody, excerpt, type ErrorBody } from '../http/errors'
 import { SEARCH_PARAMS, validateQuery, type SearchParams } from '../params'
 import { pageHits, planQuery, rank, snippetDemand, type SearchRequest } from '../search'
 import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../search-index'
+import { withEmbedded } from '../search-index/embedded'
 import { didYouMean } from '../suggest'
 import { EMPTY_LEXICON, LEXICON_FILE, Lexicon, type LexiconData } from '../suggest/lexicon'
 import { HITS_PATH, RANK_PATH, SECRET_HEADER, encodeKey, type HitsCall, type RankCall, type ShardHits, type ShardRanking } from './protocol'
@@ -47,7 +49,12 @@ let lexicon: Lexicon | undefined
 
 export async function shardIndex(env: ShardBindings): Promise<SearchIndex> {
   if (loaded) return loaded
-  const index = await loadSearchIndex(prefixedSource(assetSource(env.ASSETS), env.INDEX_PREFIX ?? ''))
+  // The shard's own startup files, when the build could embed them (its config's embedded-index alias).
+  const index = await loadSearchIndex(withEmbedded(embedded, prefixedSource(assetSource(env.ASSETS), env.INDEX_PREFIX ?? '')))
+  const shard = /^shard-(\d+)\/$/.exec(env.INDEX_PREFIX ?? '')?.[1]
+  if (shard !== undefined && index.manifest.index.shard?.index !== Number(shard)) {
+    throw new Error(`the index this shard loaded is not shard ${shard}: its config's embedded-index alias must be shard-${shard}/embedded.js`)
+  }
   loaded ??= index
   return loaded
 }

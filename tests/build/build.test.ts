@@ -200,6 +200,12 @@ describe('output', () => {
     expect(manifest.indexVersion).toBe(hash.digest('hex').slice(0, 16))
     expect(names.filter((name) => !name.includes('/'))).toEqual(['.assetsignore', 'docs.bin', 'embedded.js', 'ids.json', 'manifest.json', 'terms.bin'])
     expect(names).toEqual(expect.arrayContaining(['articles/0.json', 'postings/0.bin', 'reference/minisearch.json', 'shard-1/manifest.json']))
+    // Each shard embeds its own startup files, the lexicon apart (it is the corpus's, at the root).
+    const shardModule = await readFile(join(first.out, 'shard-1/embedded.js'), 'utf8')
+    expect(shardModule).toContain('import file1 from "./terms.bin"')
+    expect(shardModule).not.toContain('lexicon')
+    expect((await readFile(join(first.out, 'shard-1/embedded/manifest.json.bin'))).equals(await readFile(join(first.out, 'shard-1/manifest.json')))).toBe(true)
+    expect(names.filter((name) => name.endsWith('.assetsignore'))).toEqual(['.assetsignore'])
   })
 
   it('embeds the files a fresh isolate reads first in embedded.js, when they fit the budget', async () => {
