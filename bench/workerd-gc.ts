@@ -1,0 +1,142 @@
+/**
+ * `npm run bench:gc`: the Worker in workerd itself, with no Miniflare and no dev
+ * server in front, and V8's `--trace-gc`: each request's CPU and the garbage
+ * collections behind the slow ones.
+ *
+ * It bundles the Worker (`wrangler deploy --dry-run`, the index's
+ * `embedded.js` included), writes a workerd config beside it (`ASSETS` a disk
+ * service over the out dir; the Cache API answering every lookup with a
+ * miss, as on `workers.dev`; `v8Flags = ["--trace-gc"]`, which Miniflare
+ * cannot pass), starts `workerd serve` pinned to the last CPU, sends one
+ * warm-up set of the bench's mixed queries, then measures two more sets, one
+ * request at a time. A request's figure is the workerd main thread's run time
+ * across it (`/proc/<pid>/task/<pid>/schedstat`). The GC lines are read from
+ * workerd's output. Results are in docs/benchmarks.md.
+ *
+ * ```sh
+ * npm run build && npm run bench:gc                 # the bundled data, 91 queries per type per set
+ * npm run bench:gc -- --assets DIR --per-type 40   # another out dir (its corpus: --corpus PATH)
+ * ```
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+import { readCorpus } from './lib/corpus'
+import { QueryGenerator, queryPath } from './lib/queries'
+import { percentile } from './lib/stats'
+import { bundleIn, compatibilityDate, scriptSize, tempConfig } from './lib/wrangler'
+
+const { values } = parseArgs({
+  options: {
+    assets: { type: 'string', default: 'generated/assets' },
+    corpus: { type: 'string', default: 'data/' },
+    'per-type': { type: 'string', default: '91' },
+    port: { type: 'string', default: '8799' },
+    tmp: { type: 'string', default: '.tmp/bench-gc' },
+  },
+})
+const tmp = resolve(values.tmp)
+const assets = resolve(values.assets)
+const perType = Number(values['per-type'])
+const origin = `http://127.0.0.1:${values.port}`
+
+/** A workerd config (capnp text, written to `tmp`) for the bundle in `dist`: the Worker, ASSETS over `assets`, and a Cache API that always misses. */
+function workerdConfig(dist: string): string {
+  // workerd resolves `embed` paths from the config file's directory, and only downwards.
+  const embed = (file: string) => `embed ${JSON.stringify(relative(tmp, file))}`
+  const data = readdirSync(dist).filter((name) => name.endsWith('.bin'))
+  const modules = [`(name = "index.js", esModule = ${embed(bundleIn(dist))})`, ...data.map((name) => `(name = ${JSON.stringify(name)}, data = ${embed(join(dist, name))})`)]
+  const date = JSON.stringify(compatibilityDate())
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .search),
+    (name = "miss", worker = (modules = [(name = "miss.js", esModule = "export default { fetch: () => new Response(null, { status: 404 }) }")], compatibilityDate = ${date})),
+    (name = "assets", disk = (path = ${JSON.stringify(assets)}, writable = false)),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${values.port}", http = (), service = "main")],
+  v8Flags = ["--trace-gc"],
+);
+const search :Workerd.Worker = (
+  modules = [${modules.join(', ')}],
+  compatibilityDate = ${date},
+  cacheApiOutbound = "miss",
+  bindings = [(name = "ASSETS", service = "assets"), (name = "ALLOWED_ORIGINS", text = "*")],
+);
+`
+}
+
+interface Gc {
+  kind: string
+  ms: number
+  line: string
+}
+
+/** `--trace-gc` lines: "[pid:isolate] 1234 ms: Scavenge 6.0 (8.0) -> 4.9 (8.4) MB, pooled: 0.0 MB, 5.22 / 0.00 ms …". */
+function parseGc(output: string): Gc[] {
+  return [...output.matchAll(/^\[[^\]]*\]\s+\d+ ms: ([A-Za-z-]+(?: \([a-z ]+\))?) .*?MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms.*$/gm)].map(([line, kind, ms]) => ({ kind: kind!, ms: Number(ms), line: line! }))
+}
+
+const runNs = (pid: number) => Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0])
+
+async function main() {
+  mkdirSync(tmp, { recursive: true })
+  const config = tempConfig({ dir: tmp, name: 'gc', assets })
+  const dist = join(tmp, 'dist')
+  const size = scriptSize(config, dist)
+  const capnp = join(tmp, 'workerd.capnp')
+  writeFileSync(capnp, workerdConfig(dist))
+
+  const workerd = spawn('taskset', ['-c', '1', resolve('node_modules/.bin/workerd'), 'serve', '--experimental', capnp], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  workerd.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  workerd.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  try {
+    // taskset execs workerd: the child process is workerd itself, and its main thread has its pid.
+    const main = workerd.pid!
+    let up = false
+    for (let i = 0; i < 100 && !up; i++) {
+      await sleep(100)
+      up = await fetch(`${origin}/health`).then((response) => response.ok).catch(() => false)
+    }
+    if (!up || !readFileSync(`/proc/${main}/comm`, 'utf8').startsWith('workerd')) throw new Error(`workerd did not answer:\n${output.slice(-2000)}`)
+    const generator = new QueryGenerator(await readCorpus([values.corpus!]))
+    const get = async (path: string) => {
+      const response = await fetch(origin + path)
+      await response.arrayBuffer()
+      if (response.status !== 200) throw new Error(`${response.status} for ${path}`)
+    }
+    for (const query of generator.mixed(perType)) await get(queryPath(query))
+    const gcBefore = parseGc(output).length
+    const byType = new Map<string, number[]>()
+    const all: number[] = []
+    for (const query of [...generator.mixed(perType), ...generator.mixed(perType)]) {
+      const before = runNs(main)
+      await get(queryPath(query))
+      const ms = (runNs(main) - before) / 1e6
+      all.push(ms)
+      byType.set(query.type, [...(byType.get(query.type) ?? []), ms])
+    }
+    const gcs = parseGc(output).slice(gcBefore)
+    const line = (label: string, samples: number[]) =>
+      `| ${label} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 90).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${Math.max(...samples).toFixed(1)} | ${samples.filter((x) => x > 10).length} |`
+    console.log(`# workerd alone, --trace-gc (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; workerd pinned to CPU 1, client on the others\n`)
+    console.log('| queries | n | p50 ms | p90 ms | p99 ms | max ms | over 10 ms |\n|---|---|---|---|---|---|---|')
+    console.log(line('all', all))
+    for (const [type, samples] of byType) console.log(line(type, samples))
+    console.log('\n| collection | count | total ms | longest ms |\n|---|---|---|---|')
+    for (const kind of [...new Set(gcs.map((gc) => gc.kind))]) {
+      const of = gcs.filter((gc) => gc.kind === kind)
+      console.log(`| ${kind} | ${of.length} | ${of.reduce((sum, gc) => sum + gc.ms, 0).toFixed(1)} | ${Math.max(...of.map((gc) => gc.ms)).toFixed(2)} |`)
+    }
+    const total = all.reduce((sum, ms) => sum + ms, 0)
+    console.log(`\nGC: ${gcs.reduce((sum, gc) => sum + gc.ms, 0).toFixed(0)} ms of ${total.toFixed(0)} ms of main-thread CPU over ${all.length} requests. Longest:`)
+    for (const gc of [...gcs].sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`  ${gc.line.replace(/^\[[^\]]*\]\s+/, '')}`)
+  } finally {
+    workerd.kill()
+  }
+}
+
+await main()
