@@ -8,8 +8,9 @@
  * service over the out dir; the Cache API answering every lookup with a
  * miss, as on `workers.dev`; `v8Flags = ["--trace-gc"]`, which Miniflare
  * cannot pass), starts `workerd serve` pinned to the last CPU, sends one
- * warm-up set of the bench's mixed queries, then measures two more sets, one
- * request at a time. A request's figure is the workerd main thread's run time
+ * warm-up set of the bench's mixed queries and of `/suggest` requests, then
+ * measures two more sets, one request at a time, with 404s (the floor: no
+ * index work) among them. A request's figure is the workerd main thread's run time
  * across it (`/proc/<pid>/task/<pid>/schedstat`). The GC lines are read from
  * workerd's output. Results are in docs/benchmarks.md.
  *
@@ -102,37 +103,56 @@ async function main() {
       up = await fetch(`${origin}/health`).then((response) => response.ok).catch(() => false)
     }
     if (!up || !readFileSync(`/proc/${main}/comm`, 'utf8').startsWith('workerd')) throw new Error(`workerd did not answer:\n${output.slice(-2000)}`)
-    const generator = new QueryGenerator(await readCorpus([values.corpus!]))
-    const get = async (path: string) => {
+    const corpus = await readCorpus([values.corpus!])
+    const generator = new QueryGenerator(corpus)
+    const get = async (path: string, expected = 200) => {
       const response = await fetch(origin + path)
       await response.arrayBuffer()
-      if (response.status !== 200) throw new Error(`${response.status} for ${path}`)
+      if (response.status !== expected) throw new Error(`${response.status} for ${path}`)
     }
-    for (const query of generator.mixed(perType)) await get(queryPath(query))
+    // As-you-type requests (issue 4: /suggest p99 under 1 ms): 2-4 letters of a word, or a word then 3 letters of another.
+    const words = [...corpus.df.keys()].filter((word) => word.length >= 4).sort()
+    const suggestions = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const word = words[Math.floor(((i * 7919) % n) * (words.length / n))]!
+        return i % 2 === 0
+          ? { type: '/suggest: 2-4 letters', path: `/suggest?q=${encodeURIComponent(word.slice(0, 2 + (i % 3)))}`, status: 200 }
+          : { type: '/suggest: word + 3 letters', path: `/suggest?q=${encodeURIComponent(`${generator.next('one-word').q} ${word.slice(0, 3)}`)}`, status: 200 }
+      })
+    const searches = () => generator.mixed(perType).map((query) => ({ type: query.type, path: queryPath(query), status: 200 }))
+    for (const request of [...searches(), ...suggestions(2 * perType)]) await get(request.path)
+    // The measured sets: two of searches, suggestions and 404s (the floor: no index work), interleaved.
+    const sets = [0, 1].map((set) => {
+      const floor = Array.from({ length: perType }, (_, i) => ({ type: '404 (floor)', path: `/no-such-route-${set}-${i}`, status: 404 }))
+      const others = [...suggestions(2 * perType), ...floor]
+      const mixed = searches()
+      const step = mixed.length / others.length
+      return mixed.flatMap((request, i) => [request, ...others.slice(Math.ceil(i / step), Math.ceil((i + 1) / step))])
+    })
     const gcBefore = parseGc(output).length
     const byType = new Map<string, number[]>()
     const all: number[] = []
-    for (const query of [...generator.mixed(perType), ...generator.mixed(perType)]) {
+    for (const request of sets.flat()) {
       const before = runNs(main)
-      await get(queryPath(query))
+      await get(request.path, request.status)
       const ms = (runNs(main) - before) / 1e6
-      all.push(ms)
-      byType.set(query.type, [...(byType.get(query.type) ?? []), ms])
+      if (request.status === 200 && !request.type.startsWith('/suggest')) all.push(ms)
+      byType.set(request.type, [...(byType.get(request.type) ?? []), ms])
     }
     const gcs = parseGc(output).slice(gcBefore)
     const line = (label: string, samples: number[]) =>
       `| ${label} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 90).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${Math.max(...samples).toFixed(1)} | ${samples.filter((x) => x > 10).length} |`
     console.log(`# workerd alone, --trace-gc (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; workerd pinned to CPU 1, client on the others\n`)
     console.log('| queries | n | p50 ms | p90 ms | p99 ms | max ms | over 10 ms |\n|---|---|---|---|---|---|---|')
-    console.log(line('all', all))
+    console.log(line('all searches', all))
     for (const [type, samples] of byType) console.log(line(type, samples))
     console.log('\n| collection | count | total ms | longest ms |\n|---|---|---|---|')
     for (const kind of [...new Set(gcs.map((gc) => gc.kind))]) {
       const of = gcs.filter((gc) => gc.kind === kind)
       console.log(`| ${kind} | ${of.length} | ${of.reduce((sum, gc) => sum + gc.ms, 0).toFixed(1)} | ${Math.max(...of.map((gc) => gc.ms)).toFixed(2)} |`)
     }
-    const total = all.reduce((sum, ms) => sum + ms, 0)
-    console.log(`\nGC: ${gcs.reduce((sum, gc) => sum + gc.ms, 0).toFixed(0)} ms of ${total.toFixed(0)} ms of main-thread CPU over ${all.length} requests. Longest:`)
+    const total = [...byType.values()].flat().reduce((sum, ms) => sum + ms, 0)
+    console.log(`\nGC: ${gcs.reduce((sum, gc) => sum + gc.ms, 0).toFixed(0)} ms of ${total.toFixed(0)} ms of main-thread CPU over ${sets.flat().length} requests. Longest:`)
     for (const gc of [...gcs].sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`  ${gc.line.replace(/^\[[^\]]*\]\s+/, '')}`)
   } finally {
     workerd.kill()
