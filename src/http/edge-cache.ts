@@ -6,6 +6,8 @@
  *   so a new build (a new version) never serves an answer of the old index.
  * - Only 200s are stored, with the `Cache-Control` the route set.
  * - `X-Cache: HIT | MISS` says which happened.
+ * - A failing cache (a `match` or `put` that throws) never fails the request:
+ *   the answer is computed and sent as on a miss, and a warning is logged.
  * - The Cache API does nothing on `*.workers.dev` hostnames (puts are ignored
  *   and matches miss); it works on a custom domain or route. Locally, workerd
  *   and the vitest pool implement it.
@@ -47,13 +49,20 @@ function withoutPerRequestHeaders(response: Response, ttlSeconds: number): Respo
   return stored
 }
 
+function warnCacheFailure(operation: 'match' | 'put', error: unknown): undefined {
+  console.warn(`Cache API ${operation} failed; answering without the cache: ${error instanceof Error ? error.message : String(error)}`)
+  return undefined
+}
+
 export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
   const open = options.cache ?? (() => caches.default)
   return async (c, next) => {
     if (c.req.method !== 'GET') return next()
-    const cache = open()
     const key = cacheKey(c.req.url, options.version(c))
-    const hit = await cache.match(key)
+    // The cache only saves work: when it fails (or there is none), the answer is computed as on a miss.
+    const hit = await Promise.resolve()
+      .then(() => open().match(key))
+      .catch((error: unknown) => warnCacheFailure('match', error))
     if (hit) {
       c.res = new Response(hit.body, hit)
       c.res.headers.set('X-Cache', 'HIT')
@@ -62,7 +71,10 @@ export function edgeCache(options: EdgeCacheOptions): MiddlewareHandler {
     await next()
     if (c.res.status !== 200) return
     c.res.headers.set('X-Cache', 'MISS')
-    const stored = cache.put(key, withoutPerRequestHeaders(c.res.clone(), options.ttlSeconds ?? 300))
+    const copy = withoutPerRequestHeaders(c.res.clone(), options.ttlSeconds ?? 300)
+    const stored = Promise.resolve()
+      .then(() => open().put(key, copy))
+      .catch((error: unknown) => warnCacheFailure('put', error))
     try {
       c.executionCtx.waitUntil(stored)
     } catch {

@@ -2,6 +2,8 @@ import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloud
 import { describe, expect, it } from 'vitest'
 import app from '../../src/index'
 import { createApp } from '../../src/app'
+import { Hono } from 'hono'
+import { edgeCache } from '../../src/http/edge-cache'
 import { bundledIndex } from '../../src/index'
 
 describe('security headers', () => {
@@ -79,6 +81,22 @@ describe('the Cache API in front of /search', () => {
     const afterRebuild = await rebuilt.fetch(new Request(url), env, createExecutionContext())
     expect(afterRebuild.headers.get('x-cache')).toBe('MISS')
     expect(afterRebuild.headers.get('etag')).toBe('"ffffffffffffffff"')
+  })
+
+  it('answers as on a miss when the cache fails', async () => {
+    const failing = {
+      match: async () => Promise.reject(new Error('cache unavailable')),
+      put: async () => Promise.reject(new Error('cache unavailable')),
+    } as unknown as Cache
+    const answered = new Hono().get('/x', edgeCache({ version: () => 'v1', cache: () => failing }), (c) => c.json({ ok: true }))
+    const missing = new Hono().get('/x', edgeCache({ version: () => 'v1', cache: () => { throw new Error('No Cache was configured') } }), (c) => c.json({ ok: true }))
+    for (const [server, ctx] of [[answered, createExecutionContext()], [answered, undefined], [missing, createExecutionContext()]] as const) {
+      const response = await server.fetch(new Request('http://search.test/x'), env, ctx)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('x-cache')).toBe('MISS')
+      expect(await response.json()).toEqual({ ok: true })
+      if (ctx) await waitOnExecutionContext(ctx)
+    }
   })
 
   it('never replays one origin\'s CORS allowance to another', async () => {
