@@ -7,7 +7,8 @@
  * `embedded.js` included), writes a workerd config beside it (`ASSETS` a disk
  * service over the out dir; the Cache API answering every lookup with a
  * miss, as on `workers.dev`; `v8Flags = ["--trace-gc"]`, which Miniflare
- * cannot pass), starts `workerd serve` pinned to the last CPU, sends one
+ * cannot pass), starts `workerd serve` pinned to the last CPU (and this
+ * process to the others, as the isolate probe does), sends one
  * warm-up set of the bench's mixed queries and of `/suggest` requests, then
  * measures two more sets, one request at a time, with 404s (the floor: no
  * index work) among them. A request's figure is the workerd main thread's run time
@@ -26,6 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { readCorpus } from './lib/corpus'
 import { QueryGenerator, queryPath } from './lib/queries'
+import { mainThreadCpuMs, pin, unpin } from './lib/isolate-cpu'
 import { percentile } from './lib/stats'
 import { bundleIn, compatibilityDate, scriptSize, tempConfig } from './lib/wrangler'
 
@@ -80,7 +82,6 @@ function parseGc(output: string): Gc[] {
   return [...output.matchAll(/^\[[^\]]*\]\s+\d+ ms: ([A-Za-z-]+(?: \([a-z ]+\))?) .*?MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms.*$/gm)].map(([line, kind, ms]) => ({ kind: kind!, ms: Number(ms), line: line! }))
 }
 
-const runNs = (pid: number) => Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0])
 
 async function main() {
   mkdirSync(tmp, { recursive: true })
@@ -90,12 +91,12 @@ async function main() {
   const capnp = join(tmp, 'workerd.capnp')
   writeFileSync(capnp, workerdConfig(dist))
 
-  const workerd = spawn('taskset', ['-c', '1', resolve('node_modules/.bin/workerd'), 'serve', '--experimental', capnp], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const workerd = spawn(resolve('node_modules/.bin/workerd'), ['serve', '--experimental', capnp], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   workerd.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   workerd.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   try {
-    // taskset execs workerd: the child process is workerd itself, and its main thread has its pid.
+    // The main thread, where the isolate runs, has the process's pid.
     const main = workerd.pid!
     let up = false
     for (let i = 0; i < 100 && !up; i++) {
@@ -103,6 +104,7 @@ async function main() {
       up = await fetch(`${origin}/health`).then((response) => response.ok).catch(() => false)
     }
     if (!up || !readFileSync(`/proc/${main}/comm`, 'utf8').startsWith('workerd')) throw new Error(`workerd did not answer:\n${output.slice(-2000)}`)
+    const pinning = pin(main) // once it runs, so that every thread it started is pinned
     const corpus = await readCorpus([values.corpus!])
     const generator = new QueryGenerator(corpus)
     const get = async (path: string, expected = 200) => {
@@ -133,16 +135,16 @@ async function main() {
     const byType = new Map<string, number[]>()
     const all: number[] = []
     for (const request of sets.flat()) {
-      const before = runNs(main)
+      const before = mainThreadCpuMs(main)
       await get(request.path, request.status)
-      const ms = (runNs(main) - before) / 1e6
+      const ms = mainThreadCpuMs(main) - before
       if (request.status === 200 && !request.type.startsWith('/suggest')) all.push(ms)
       byType.set(request.type, [...(byType.get(request.type) ?? []), ms])
     }
     const gcs = parseGc(output).slice(gcBefore)
     const line = (label: string, samples: number[]) =>
       `| ${label} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 90).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${Math.max(...samples).toFixed(1)} | ${samples.filter((x) => x > 10).length} |`
-    console.log(`# workerd alone, --trace-gc (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; workerd pinned to CPU 1, client on the others\n`)
+    console.log(`# workerd alone, --trace-gc (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; ${pinning}\n`)
     console.log('| queries | n | p50 ms | p90 ms | p99 ms | max ms | over 10 ms |\n|---|---|---|---|---|---|---|')
     console.log(line('all searches', all))
     for (const [type, samples] of byType) console.log(line(type, samples))
@@ -156,6 +158,7 @@ async function main() {
     for (const gc of [...gcs].sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`  ${gc.line.replace(/^\[[^\]]*\]\s+/, '')}`)
   } finally {
     workerd.kill()
+    unpin()
   }
 }
 

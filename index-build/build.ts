@@ -22,7 +22,7 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Manifest } from '../src/index-format'
 import { collectArticles } from './collect'
-import { DEFAULT_EMBED_BUDGET } from './embed'
+import { DEFAULT_EMBED_BUDGET, type EmbeddingSummary } from './embed'
 import { BuildError } from './errors'
 import { checkFieldMap, type FieldMap } from './field-map'
 import { listInputs } from './inputs'
@@ -83,7 +83,7 @@ export interface BuildResult {
   /** The manifest written, or null when nothing was written. */
   manifest: Manifest | null
   /** Whether the first-read files were embedded in the script (`embedded.js`), and their gzip size; null when nothing was written. */
-  embedding: { embedded: boolean; gzipBytes: number } | null
+  embedding: EmbeddingSummary | null
   /** Artefacts written, with their sizes in bytes. */
   artefacts: { file: string; bytes: number }[]
   durationMs: number

@@ -17,7 +17,8 @@
  *
  * @example
  * ```ts
- * files.push(...embedArtefacts(files, { budgetBytes: DEFAULT_EMBED_BUDGET }))
+ * const embedding = embedArtefacts(files, { budgetBytes: DEFAULT_EMBED_BUDGET })
+ * files.push(...embedding.files, ASSETS_IGNORE)
  * ```
  */
 import { gzipSync } from 'node:zlib'
@@ -37,7 +38,6 @@ export const EMBEDDED_FILES = [FILES.manifest, FILES.terms, FILES.docs, FILES.id
  * 1.3 MiB.
  */
 export const DEFAULT_EMBED_BUDGET = 2 << 20
-
 
 /**
  * The file `embedded.js` imports for `name`: a `.bin` file itself; any other
@@ -64,13 +64,17 @@ export const SHARD_EMBEDDED_FILES = [FILES.manifest, FILES.terms, FILES.docs, FI
  */
 export const ASSETS_IGNORE: Artefact = { name: '.assetsignore', bytes: Buffer.from(`${EMBED_MODULE}\n${EMBED_DIR}/\n`) }
 
-export interface Embedding {
-  /** `embedded.js` and the JSON copies in `embedded/` (`.assetsignore` is {@link ASSETS_IGNORE}). */
-  files: Artefact[]
+/** What the build reports of an embedding. */
+export interface EmbeddingSummary {
   /** Whether the files were embedded. */
   embedded: boolean
   /** Gzip size of the files that would be embedded. */
   gzipBytes: number
+}
+
+export interface Embedding extends EmbeddingSummary {
+  /** `embedded.js` and the JSON copies in `embedded/` (`.assetsignore` is {@link ASSETS_IGNORE}). */
+  files: Artefact[]
 }
 
 /** `embedded.js` for the files `options.names` of `artefacts` (names relative to one index's directory). */

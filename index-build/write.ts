@@ -44,7 +44,7 @@ import {
   type TopicCount,
 } from '../src/index-format'
 import { compileIndex } from './compile'
-import { ASSETS_IGNORE, SHARD_EMBEDDED_FILES, embedArtefacts } from './embed'
+import { ASSETS_IGNORE, SHARD_EMBEDDED_FILES, embedArtefacts, type EmbeddingSummary } from './embed'
 import { compareCodeUnits } from './compare'
 import { dateSortKey } from './dates'
 import { BuildError } from './errors'
@@ -81,7 +81,7 @@ export interface Artefacts {
   files: Artefact[]
   manifest: Manifest
   /** Whether the first-read files went into `embedded.js` (`./embed.ts`), and their gzip size. */
-  embedding: { embedded: boolean; gzipBytes: number }
+  embedding: EmbeddingSummary
 }
 
 export interface ArtefactOptions {

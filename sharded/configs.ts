@@ -23,8 +23,8 @@
  */
 import { existsSync } from 'node:fs'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { tempConfig } from '../bench/lib/wrangler'
+import { join } from 'node:path'
+import { tempConfig, withEmbeddedAlias } from '../bench/lib/wrangler'
 
 export interface ShardedConfigs {
   /** Config paths, front first: the order `wrangler dev -c` wants. */
@@ -60,11 +60,10 @@ export function shardedConfigs(options: { dir: string; assets: string; name?: st
   const shards = Array.from({ length: k }, (_, i) => {
     const path = tempConfig({ dir: options.dir, name: `${name}-shard-${i}`, assets: options.assets, main: 'src/shard/index.ts' })
     edit(path, (toml) =>
-      withoutBlock(toml, '[[ratelimits]]')
+      // The shard's own embedded files (index-build/embed.ts).
+      withEmbeddedAlias(withoutBlock(toml, '[[ratelimits]]'), join(options.assets, `shard-${i}`))
         .replace(/^(name\s*=.*)$/m, '$1\n# Reachable only through the front\'s service binding.\nworkers_dev = false')
-        .replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`)
-        // The shard's own embedded files (index-build/embed.ts).
-        .replace(/^"embedded-index"\s*=.*$/m, `"embedded-index" = ${JSON.stringify(join(resolve(options.assets), `shard-${i}`, 'embedded.js'))}`),
+        .replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`),
     )
     return path
   })

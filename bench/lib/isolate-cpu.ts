@@ -58,11 +58,15 @@ function childWorkerdCpuMs(): { main: number; all: number } | null {
   const workerd = processStats()?.find((p) => p.comm === 'workerd' && p.ppid === process.pid)
   if (!workerd) return null
   try {
-    const runNs = Number(readFileSync(`/proc/${workerd.pid}/task/${workerd.pid}/schedstat`, 'utf8').split(' ')[0])
-    return { main: runNs / 1e6, all: workerd.cpuMs }
+    return { main: mainThreadCpuMs(workerd.pid), all: workerd.cpuMs }
   } catch {
     return null
   }
+}
+
+/** Run time (ms, nanosecond resolution) of the main thread of process `pid`, from `schedstat`; throws without /proc. */
+export function mainThreadCpuMs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
 }
 
 /** CPU per request: workerd's main thread (median and largest of the runs), and the whole process (mean). */
@@ -76,7 +80,7 @@ export interface CpuPerRequest {
  * Pins workerd (every thread) to the last CPU and this process to the others;
  * returns how, or why not. Undone by {@link unpin}.
  */
-function pin(workerdPid: number): string {
+export function pin(workerdPid: number): string {
   // All the machine's CPUs, not availableParallelism(): that follows this process's affinity, which an earlier probe narrowed.
   const count = cpus().length
   if (count < 2) return 'not pinned: one CPU'
@@ -90,7 +94,7 @@ function pin(workerdPid: number): string {
   }
 }
 
-function unpin(): void {
+export function unpin(): void {
   try {
     execFileSync('taskset', ['-a', '-c', '-p', `0-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' })
   } catch {

@@ -36,8 +36,7 @@ export function tempConfig(options: { dir: string; name: string; assets: string;
   if (!/^directory\s*=/m.test(toml)) throw new Error('wrangler.toml has no [assets] directory')
   toml = toml.replace(/^directory\s*=.*$/m, `directory = ${JSON.stringify(resolve(options.assets))}`)
   // The script embeds the files of the same build as the assets (src/search-index/embedded.ts).
-  if (!/^"embedded-index"\s*=/m.test(toml)) throw new Error('wrangler.toml has no "embedded-index" alias')
-  toml = toml.replace(/^"embedded-index"\s*=.*$/m, `"embedded-index" = ${JSON.stringify(join(resolve(options.assets), 'embedded.js'))}`)
+  toml = withEmbeddedAlias(toml, options.assets)
   mkdirSync(options.dir, { recursive: true })
   const path = join(options.dir, `wrangler.${options.name}.toml`)
   writeFileSync(path, toml)
@@ -56,6 +55,15 @@ export function bundleIn(outdir: string): string {
   const modules = readdirSync(outdir).filter((name) => name.endsWith('.js'))
   if (modules.length !== 1) throw new Error(`expected one .js bundle in ${outdir}, found ${modules.length}`)
   return join(outdir, modules[0]!)
+}
+
+/**
+ * `toml` with its `embedded-index` alias pointed at `<indexDir>/embedded.js`
+ * (absolute): the out dir of a build, or a shard's directory in it.
+ */
+export function withEmbeddedAlias(toml: string, indexDir: string): string {
+  if (!/^"embedded-index"\s*=/m.test(toml)) throw new Error('the wrangler config has no "embedded-index" alias')
+  return toml.replace(/^"embedded-index"\s*=.*$/m, `"embedded-index" = ${JSON.stringify(join(resolve(indexDir), 'embedded.js'))}`)
 }
 
 function run(args: string[], timeoutMs = 300_000): { code: number | null; output: string } {
