@@ -126,11 +126,28 @@ async function main() {
       rules: { type: 'boolean', default: false },
       title: { type: 'string' },
       prf: { type: 'string', multiple: true },
+      compare: { type: 'string' },
+      'typo-budget': { type: 'string' },
+      timing: { type: 'string' },
+      'first-typo-cost': { type: 'string' },
     },
   })
   const index = await openIndex(positionals[0]!)
-  const base: EngineSearchOptions = values.title ? { ...QUERY_OPTIONS, boost: { ...(QUERY_OPTIONS.boost as Record<string, number>), title: Number(values.title) } } : QUERY_OPTIONS
-  const variants: Variant[] = values.rules ? ruleVariants() : [{ name: `worker${values.title ? `, title ${values.title}` : ''}`, options: base }]
+  let base: EngineSearchOptions = QUERY_OPTIONS
+  const changed: string[] = []
+  if (values.title) {
+    base = { ...base, boost: { ...(base.boost as Record<string, number>), title: Number(values.title) } }
+    changed.push(`title ${values.title}`)
+  }
+  if (values['typo-budget'] === 'none') {
+    base = { ...base, fuzzy: typosNoBudget }
+    changed.push('typos for every word')
+  }
+  if (values['first-typo-cost']) {
+    base = { ...base, firstTypoCost: Number(values['first-typo-cost']) }
+    changed.push(`first-letter typo costs ${values['first-typo-cost']}`)
+  }
+  const variants: Variant[] = values.rules ? ruleVariants() : [{ name: ['worker', ...changed].join(', '), options: base }]
   for (const prf of values.prf ?? []) {
     const feedback = parsePrf(prf)
     variants.push({ name: `prf ${feedback.method} docs ${feedback.docs} terms ${feedback.terms} weight ${feedback.weight} minTerms ${feedback.minTerms} maxDf ${feedback.maxDf} minDocs ${feedback.minDocs}`, options: base, feedback })
@@ -142,6 +159,37 @@ async function main() {
       const r = await scoreBeir(index, queries, v)
       console.log(`| ${v.name} | ${r.ndcg10.toFixed(4)} | ${r.recall100.toFixed(4)} | ${r.relaxed} | ${r.ms.toFixed(2)} |`)
     }
+  }
+  if (values.timing && values.beir) {
+    // CPU per query, warm: the first N queries, each run 5 times after a warm-up pass, its fastest run (rank() only, no HTTP, no snippets).
+    const queries = (await readBeir(values.beir)).slice(0, Number(values.timing))
+    console.log(`\n| variant | rank() ms per query, fastest of 5, over ${queries.length} queries: median / max |\n|---|---|`)
+    for (const v of variants) {
+      for (const { q } of queries) await rank(index, { q, topics: [], limit: 100, offset: 0 }, 'auto', v.options, v.feedback ?? null)
+      const best = await Promise.all(queries.map(async () => Infinity))
+      for (let rep = 0; rep < 5; rep++) {
+        for (let i = 0; i < queries.length; i++) {
+          const started = performance.now()
+          await rank(index, { q: queries[i]!.q, topics: [], limit: 20, offset: 0 }, 'auto', v.options, v.feedback ?? null)
+          best[i] = Math.min(best[i]!, performance.now() - started)
+        }
+      }
+      best.sort((a, b) => a - b)
+      console.log(`| ${v.name} | ${best[Math.floor(best.length / 2)]!.toFixed(2)} / ${best[best.length - 1]!.toFixed(2)} |`)
+    }
+  }
+  if (values.compare) {
+    // The Worker's top 100 over HTTP (`npm run eval -- <BEIR dir> --json FILE`) against rank() here, query by query.
+    const report = JSON.parse(await readFile(values.compare, 'utf8')) as Record<string, { results?: { q: string; ids: string[] }[] }>
+    const http = Object.entries(report).find(([key]) => key.startsWith('beir:'))?.[1].results ?? []
+    let same100 = 0
+    let same10 = 0
+    for (const r of http) {
+      const ids = (await rank(index, { q: r.q, topics: [], limit: 100, offset: 0 })).ranked.map((hit) => index.ids[hit.n]!)
+      if (ids.join('\n') === r.ids.join('\n')) same100++
+      if (ids.slice(0, 10).join('\n') === r.ids.slice(0, 10).join('\n')) same10++
+    }
+    console.log(`rank() in process vs ${values.compare}: top 100 identical for ${same100} of ${http.length} queries, top 10 for ${same10}`)
   }
   if (values.topics) {
     console.log('| variant | P@10 |\n|---|---|')
