@@ -45,6 +45,8 @@ tuning, in process (no Worker, no HTTP; see docs/relevance.md, "Tuning"); any of
   --dedup               each query term once
   --max-df F            drop query terms in more than F of the documents
   --proximity L         proximity bonus weight (0: off)
+  --field-b title=0.3   BM25 b per field (others: --bm25's b)
+  --flat                title, summary and body indexed as one field (Anserini's "flat"; a build change)
   --cache DIR           build each collection into DIR/<name> once and reuse it (delete DIR after src/ or index-build/ changes)`
 
 const K_NDCG = 10
@@ -270,7 +272,7 @@ async function builtAssets(name: string, jsonl: string, map: string | undefined,
 const MODES: Setting['mode'][] = ['worker', 'or-exact']
 
 function settingJson(setting: Setting): string {
-  return `boost ${FIELDS.map((f) => `${f}=${setting.boost[f]}`).join(',')} · bm25 k=${setting.bm25.k},b=${setting.bm25.b},d=${setting.bm25.d} · coord ${setting.coord} · stop ${setting.stop} · stem ${setting.stem}${setting.dedup ? ' · dedup' : ''}${setting.maxDf < 1 ? ` · max-df ${setting.maxDf}` : ''}${setting.proximity > 0 ? ` · proximity ${setting.proximity}` : ''}`
+  return `boost ${FIELDS.map((f) => `${f}=${setting.boost[f]}`).join(',')} · bm25 k=${setting.bm25.k},b=${setting.bm25.b},d=${setting.bm25.d} · coord ${setting.coord} · stop ${setting.stop} · stem ${setting.stem}${setting.dedup ? ' · dedup' : ''}${setting.maxDf < 1 ? ` · max-df ${setting.maxDf}` : ''}${setting.proximity > 0 ? ` · proximity ${setting.proximity}` : ''}${setting.flat ? ' · flat' : ''}${setting.fieldB ? ` · field b ${JSON.stringify(setting.fieldB)}` : ''}`
 }
 
 async function tuneBeir(dir: string, base: Setting, grid: boolean, cache: string | undefined) {
@@ -350,6 +352,8 @@ async function main(argv: string[]): Promise<number> {
       dedup: { type: 'boolean', default: false },
       'max-df': { type: 'string' },
       proximity: { type: 'string' },
+      flat: { type: 'boolean', default: false },
+      'field-b': { type: 'string' },
       cache: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -361,7 +365,7 @@ async function main(argv: string[]): Promise<number> {
   const options = { modes: values.modes, concurrency: Math.max(1, Number(values.concurrency) || 4) }
   console.log(`# Relevance evaluation\n\n${environment()}\ncommand: npm run eval -- ${argv.join(' ')}`)
   const report: Record<string, unknown> = { environment: environment(), argv }
-  const tuning = values.tune || [values.boost, values.bm25, values.coord, values.stop, values.stem, values['max-df'], values.proximity].some((v) => v !== undefined) || values.dedup
+  const tuning = values.tune || [values.boost, values.bm25, values.coord, values.stop, values.stem, values['max-df'], values.proximity].some((v) => v !== undefined) || values.dedup || values.flat || values['field-b'] !== undefined
   if (tuning) {
     const setting: Setting = {
       ...CURRENT,
@@ -373,6 +377,8 @@ async function main(argv: string[]): Promise<number> {
       dedup: values.dedup,
       maxDf: values['max-df'] !== undefined ? Number(values['max-df']) : CURRENT.maxDf,
       proximity: values.proximity !== undefined ? Number(values.proximity) : CURRENT.proximity,
+      ...(values.flat ? { flat: true } : {}),
+      ...(values['field-b'] ? { fieldB: parseBoost(values['field-b'], {} as Setting['boost']) } : {}),
     }
     for (const dir of positionals) report[`tune:${dir}`] = await tuneBeir(dir, setting, values.tune, values.cache)
     if (values.topics) report.tuneReuters = await tuneTopics('Reuters-21578', values.topics, REUTERS_TOPIC_QUERIES, setting, values.tune, values.cache)

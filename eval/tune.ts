@@ -41,7 +41,17 @@ export interface AnalyzerVariant {
   stop: string
   /** `porter` (the `stemmer` package, the project's), `s` (plural-only S-stemmer), `none`. */
   stem: 'porter' | 's' | 'none'
+  /**
+   * One flat text field, as Anserini's "flat" BEIR runs: title, summary and
+   * body indexed as one body (`title\nsummary\nbody`), the title and summary
+   * fields left empty, so the title's own length normalisation and boost go.
+   * A build change (a combined field), so it is an index variant here.
+   */
+  flat?: boolean
 }
+
+/** BM25's b per field, over the setting's b (BM25F-style per-field length normalisation; the engine has one b). */
+export type FieldB = Partial<Record<Field, number>>
 
 export interface Setting extends AnalyzerVariant {
   boost: Record<Field, number>
@@ -61,6 +71,8 @@ export interface Setting extends AnalyzerVariant {
    * (BM25TP, Rasolofo & Savoy 2003). Exact terms only.
    */
   proximity: number
+  /** Per-field b (`--field-b title=0.3`); unnamed fields use `bm25.b`. */
+  fieldB?: FieldB
 }
 
 /** Documents reranked by the proximity bonus (the top of the BM25 ranking). */
@@ -146,6 +158,8 @@ export function describe(setting: Setting): string {
   if (setting.proximity > 0) parts.push(`proximity ${setting.proximity}`)
   if (setting.stop !== CURRENT.stop) parts.push(`stop ${setting.stop}`)
   if (setting.stem !== CURRENT.stem) parts.push(`stem ${setting.stem}`)
+  if (setting.flat) parts.push('flat')
+  if (setting.fieldB && Object.keys(setting.fieldB).length) parts.push(`b ${Object.entries(setting.fieldB).map(([f, v]) => `${f}=${v}`).join('/')}`)
   return parts.length === 0 ? 'current' : parts.join(', ')
 }
 
@@ -222,7 +236,7 @@ export class Tuner {
     private readonly options: any,
     private readonly lists: Record<string, ReadonlySet<string>>,
     private readonly analyzer: typeof import('../src/analyzer'),
-    private readonly rules: { matchPrefix: (t: string, i: number, ts: string[]) => boolean; typoDistance: (t: string) => number | false },
+    private readonly rules: { matchPrefix: (t: string, i: number, ts: string[]) => boolean; typoDistance: (t: string, i?: number, ts?: readonly string[]) => number | false },
   ) {}
 
   static async open(assets: string): Promise<Tuner> {
@@ -237,7 +251,7 @@ export class Tuner {
 
   /** The MiniSearch index of an analyzer variant (built once), and the query analysis that goes with it. */
   index(variant: AnalyzerVariant) {
-    const key = `${variant.stop}/${variant.stem}`
+    const key = `${variant.stop}/${variant.stem}${variant.flat ? '/flat' : ''}`
     let entry = this.indexes.get(key)
     if (!entry) {
       const stopWords = this.lists[variant.stop]
@@ -247,7 +261,9 @@ export class Tuner {
         ? (token: string) => processTerm(token, { stopWords, stem: false }).map((t) => (/\d/.test(t) ? t : sStem(t))).filter((t, i, all) => all.indexOf(t) === i)
         : (token: string) => processTerm(token, { stopWords, stem: variant.stem === 'porter' })
       const mini = new this.MiniSearch({ ...this.options, processTerm: process })
-      mini.addAll(this.articles.map((a, n) => ({ n, title: a.title, summary: a.summary, body: a.body, topics: a.topics })))
+      mini.addAll(this.articles.map((a, n) => variant.flat
+        ? { n, title: '', summary: '', body: [a.title, a.summary, a.body].filter(Boolean).join('\n'), topics: a.topics }
+        : { n, title: a.title, summary: a.summary, body: a.body, topics: a.topics }))
       entry = { mini, process, terms: (text: string) => tokenize(text).flatMap(process) }
       this.indexes.set(key, entry)
     }
@@ -299,8 +315,10 @@ export class Tuner {
       this.scratch = { score: new Float64Array(size), termScore: new Float64Array(size), seen: new Uint32Array(size), termSeen: new Uint32Array(size), count: new Uint16Array(size), stamp: 0, termStamp: 0 }
     }
     const s = this.scratch
-    const plan = terms.map((term, i) => this.plan(setting, term, loose ? { prefix: this.rules.matchPrefix(term, i, terms), fuzzy: this.rules.typoDistance(term) } : { prefix: false, fuzzy: false }))
-    const { k, b, d } = setting.bm25
+    const plan = terms.map((term, i) => this.plan(setting, term, loose ? { prefix: this.rules.matchPrefix(term, i, terms), fuzzy: this.rules.typoDistance(term, i, terms) } : { prefix: false, fuzzy: false }))
+    const { k, d } = setting.bm25
+    const bById = new Map<number, number>()
+    for (const [f, value] of Object.entries(setting.fieldB ?? {})) if (m._fieldIds[f] !== undefined) bById.set(m._fieldIds[f], value)
     const avg: number[] = m._avgFieldLength
     const fieldLength: Map<number, number[]> = m._fieldLength
     const fieldIds: Record<string, number> = m._fieldIds
@@ -324,6 +342,7 @@ export class Tuner {
             const df = postings.docs.length
             const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
             const a = avg[fieldId]!
+            const b = bById.get(fieldId) ?? setting.bm25.b
             for (let p = 0; p < postings.docs.length; p++) {
               const doc = postings.docs[p]!
               const tf = postings.tfs[p]!
@@ -428,7 +447,7 @@ export class Tuner {
 
   /** The derived terms of one query term, with weights and postings (cached). */
   private plan(variant: AnalyzerVariant, term: string, rules: { prefix: boolean; fuzzy: number | false }): PlanTerm[] {
-    const key = `${variant.stop}/${variant.stem}\0${term}\0${rules.prefix}\0${rules.fuzzy}`
+    const key = `${variant.stop}/${variant.stem}${variant.flat ? '/flat' : ''}\0${term}\0${rules.prefix}\0${rules.fuzzy}`
     let plan = this.plans.get(key)
     if (plan) return plan
     const tree = (this.index(variant).mini as any)._index

@@ -50,8 +50,16 @@ export async function writeConfig(assets: string, dir: string): Promise<string> 
       return `${key}${JSON.stringify(resolve(assets))}`
     })
   if (!mainSet || !directorySet) throw new Error('wrangler.toml has no main = "…" or [assets] directory = "…" line to point elsewhere')
+  // The index files bundled into the script (src/search-index/embedded.ts) must be this build's, next to its artefacts:
+  // the project's alias is relative to wrangler.toml (generated/assets), which this copy is not next to.
+  let aliased = false
+  const withAlias = config.replace(/^(\s*"embedded-index"\s*=\s*)"([^"]+)"/m, (_, key: string) => {
+    aliased = true
+    return `${key}${JSON.stringify(join(resolve(assets), 'embedded.js'))}`
+  })
+  if (!aliased && /embedded-index/.test(config)) throw new Error('wrangler.toml names "embedded-index" in a form this harness cannot point at the build')
   const path = join(dir, 'wrangler.eval.toml')
-  await writeFile(path, config)
+  await writeFile(path, withAlias)
   return path
 }
 

@@ -52,6 +52,9 @@ import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
 import { parseQuery, type Clause, type QueryTree } from '../query'
 import { highlightRanges, markRanges, passage, scanBudgets, type SnippetOptions } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
+import { expansionTerms, feedbackApplies, withFeedback, type FeedbackOptions } from './feedback'
+
+export { FEEDBACK, type FeedbackOptions } from './feedback'
 
 export interface SearchRequest {
   q: string
@@ -255,13 +258,22 @@ export async function search(index: SearchIndex, request: SearchRequest): Promis
 }
 
 /** The engine plan of `q` with AND, as {@link search} runs it, and the parser's notices. */
-export function planQuery(index: SearchIndex, q: string): { plan: QueryPlan; notices: string[] } {
+export function planQuery(index: SearchIndex, q: string, options: EngineSearchOptions = QUERY_OPTIONS): { plan: QueryPlan; notices: string[] } {
   const { input, notices } = analyzeTree(parseQuery(q))
-  return { plan: index.engine.planInput(input, { ...QUERY_OPTIONS, combineWith: 'AND' }), notices }
+  return { plan: index.engine.planInput(input, { ...options, combineWith: 'AND' }), notices }
 }
 
-/** Total, facets and the best `offset + limit` matches of a request: {@link search} without the articles. */
-export async function rank(index: SearchIndex, request: SearchRequest, relaxation: Relaxation = 'auto'): Promise<Ranking> {
+/**
+ * Total, facets and the best `offset + limit` matches of a request: {@link search} without the articles.
+ * `options`: the engine options, {@link QUERY_OPTIONS} (the Worker's); the relevance harness varies them in process.
+ */
+export async function rank(
+  index: SearchIndex,
+  request: SearchRequest,
+  relaxation: Relaxation = 'auto',
+  options: EngineSearchOptions = QUERY_OPTIONS,
+  feedback: FeedbackOptions | null = null,
+): Promise<Ranking> {
   const { engine } = index
   const { docs } = engine
   const wanted = topicMask(index, request.topics)
@@ -276,7 +288,7 @@ export async function rank(index: SearchIndex, request: SearchRequest, relaxatio
         ? (doc: number) => docs.hasAnyTopic(doc, wanted)
         : inRange
   const end = request.offset + request.limit
-  const { plan, notices } = planQuery(index, request.q)
+  const { plan, notices } = planQuery(index, request.q, options)
 
   let relaxed = false
   let total = 0
@@ -313,6 +325,12 @@ export async function rank(index: SearchIndex, request: SearchRequest, relaxatio
       matches = engine.execute(active)
     }
     matched = matches.count
+    if (feedback && request.sort !== 'date' && feedbackApplies(active, relaxed, feedback)) {
+      const top = Array.from(engine.rank(matches, feedback.docs))
+      const articles = await index.articles(top.map((i) => matches!.docs[i]!))
+      const expansion = expansionTerms(engine, active.terms, articles, top.map((i) => matches!.scores[i]!), feedback)
+      matches = await withFeedback(engine, active, matches, expansion)
+    }
     if (keep) for (let i = 0; i < matches.count; i++) total += keep(matches.docs[i]!) ? 1 : 0
     else total = matches.count
     let ranking = matches

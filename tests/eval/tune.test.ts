@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CURRENT, describe as label, neighbours, parseBm25, parseBoost, recoordinate, sStem } from '../../eval/tune'
+import { parsePrf } from '../../eval/engine-tune'
+import { FEEDBACK } from '../../src/search'
 
 describe('tuning settings', () => {
   it('parses boosts and BM25 parameters over a base, and rejects unknown keys', () => {
@@ -13,6 +15,13 @@ describe('tuning settings', () => {
   it('labels only what differs from the current ranking', () => {
     expect(label(CURRENT)).toBe('current')
     expect(label({ ...CURRENT, coord: 0.5, boost: { ...CURRENT.boost, title: 1 } })).toBe('boost t1/s1.5/t1.5/b1, coord 0.5')
+    expect(label({ ...CURRENT, flat: true, fieldB: { title: 0.3 } })).toBe('flat, b title=0.3')
+  })
+
+  it('parses a PRF setting over the Worker-side defaults (eval/engine-tune.ts --prf)', () => {
+    expect(parsePrf('5,20,0.3')).toEqual({ ...FEEDBACK, docs: 5, terms: 20, weight: 0.3, method: 'rm3' })
+    expect(parsePrf('bo1:10,10,0.2,1,1,1')).toEqual({ docs: 10, terms: 10, weight: 0.2, minTerms: 1, maxDf: 1, minDocs: 1, method: 'bo1' })
+    expect(() => parsePrf('5,x,0.3')).toThrow(/--prf: bad/)
   })
 
   it('lists neighbours one dimension at a time, without the setting itself', () => {
