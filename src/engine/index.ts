@@ -95,7 +95,10 @@ export interface EngineSearchOptions {
    * the idf of the exact query term, so a document with the exact term always
    * outscores one with only a derived term and otherwise equal evidence (same
    * field, tf and field length): the derived weight is < 1 and its idf is no
-   * larger. MiniSearch has no such rule (a rare misspelling's high idf can beat
+   * larger. When the query term is not in the dictionary (a word half typed,
+   * or misspelt), the cap is the idf of its most common derived term in that
+   * field, so a rare completion or correction weighs no more than the common
+   * one. MiniSearch has no such rule (a rare misspelling's high idf can beat
    * the exact term), so it is off by default; the Worker turns it on.
    */
   exactFirst?: boolean
@@ -136,7 +139,7 @@ export interface TermSpec {
   exact?: boolean
   /** Boost per field id; 0 for a field this term is not searched in (`fields`, or a `field:` scope). Default: the plan's. */
   boosts?: Float64Array
-  /** With `exactFirst`: per field id, the idf of the exact term, the most a derived term's idf may weigh. */
+  /** With `exactFirst`: the most each derived term's idf may weigh, per field (row `i * fields + f` for `derived[i]`). */
   idfCap?: Float64Array | null
 }
 
@@ -476,6 +479,7 @@ export class Engine {
           spec.weights.push((weights.prefix * length) / (length + 0.3 * (length - term.length)))
         }
       }
+      const prefixCount = spec.derived.length - (spec.exact ? 1 : 0)
       if (fuzzyOption) {
         const fuzzy = fuzzyOption === true ? 0.2 : fuzzyOption
         const maxDistance = fuzzy < 1 ? Math.min(maxFuzzy, Math.round(term.length * fuzzy)) : fuzzy
@@ -499,14 +503,7 @@ export class Engine {
           }
         }
       }
-      if (options.exactFirst && spec.derived.length > (spec.exact ? 1 : 0)) {
-        // The idf the exact term has in each field (df 0 when it is absent: the largest idf, no cap).
-        spec.idfCap = new Float64Array(F)
-        for (let f = 0; f < F; f++) {
-          const df = exact >= 0 ? dict.df[exact * F + f]! : 0
-          spec.idfCap[f] = Math.log(1 + (N - df + 0.5) / (df + 0.5))
-        }
-      }
+      if (options.exactFirst && spec.derived.length > (spec.exact ? 1 : 0)) spec.idfCap = this.derivedIdfCaps(spec, prefixCount, F, N)
       return spec
     }
     const toClause = (clause: ClauseInput, positive: boolean): ClauseSpec => {
@@ -538,6 +535,34 @@ export class Engine {
       chunks: [...chunks].sort((a, b) => a - b),
       positionChunks: [...positionChunks].sort((a, b) => a - b),
     }
+  }
+
+  /**
+   * The `exactFirst` caps of a spec's derived terms (see the option), per derived term and field:
+   * - the exact term: no cap;
+   * - every derived term: at most the exact term's idf (when the word is not in the dictionary, that of its most
+   *   common derived term stands in);
+   * - a prefix completion also: at most the idf of the most common completion, so that while someone types "expo"
+   *   a rare completion ("expos", "exposure") does not outweigh the common one ("export") by its rarity alone.
+   */
+  private derivedIdfCaps(spec: TermSpec, prefixCount: number, F: number, N: number): Float64Array {
+    const dict = this.dictionary
+    const idfOf = (df: number) => Math.log(1 + (N - df + 0.5) / (df + 0.5))
+    const first = spec.exact ? 1 : 0
+    const caps = new Float64Array(spec.derived.length * F)
+    for (let f = 0; f < F; f++) {
+      let commonest = 0
+      let commonestPrefix = 0
+      for (let i = first; i < spec.derived.length; i++) {
+        const df = dict.df[spec.derived[i]! * F + f]!
+        commonest = Math.max(commonest, df)
+        if (i < first + prefixCount) commonestPrefix = Math.max(commonestPrefix, df)
+      }
+      const exactCap = idfOf(spec.exact ? dict.df[spec.derived[0]! * F + f]! : commonest)
+      const prefixCap = Math.min(exactCap, idfOf(commonestPrefix))
+      for (let i = 0; i < spec.derived.length; i++) caps[i * F + f] = i < first ? Infinity : i < first + prefixCount ? prefixCap : exactCap
+    }
+    return caps
   }
 
   /** The `cap` most frequent candidates (document frequency over all fields, then term order), in term order. */
@@ -643,7 +668,8 @@ export class Engine {
     for (let i = 0; i < spec.derived.length; i++) {
       const t = spec.derived[i]!
       const weight = spec.weights[i]!
-      const capIdf = spec.idfCap && (i > 0 || !spec.exact) ? spec.idfCap : null
+      const capIdf = spec.idfCap
+      const capRow = i * F
       const { bytes, base } = this.chunkBytes(t, plan)
       for (let f = 0; f < F; f++) {
         const start = dict.postStart[t * F + f]!
@@ -651,7 +677,7 @@ export class Engine {
         if (start === end || boosts[f] === 0) continue
         const df = dict.df[t * F + f]!
         let idf = Math.log(1 + (N - df + 0.5) / (df + 0.5))
-        if (capIdf && idf > capIdf[f]!) idf = capIdf[f]!
+        if (capIdf && idf > capIdf[capRow + f]!) idf = capIdf[capRow + f]!
         const scale = weight * boosts[f]!
         let pos = start - base
         const stop = end - base

@@ -196,6 +196,35 @@ describe('prefix and typos', () => {
     for (const hit of typo.hits) expect(await textOf(hit.id)).toMatch(/argentin/i)
   })
 
+  it('while typing, a rare completion weighs no more than the commonest one: "expo" caps "expos" at the idf of "export"', async () => {
+    const index: SearchIndex = await loadSearchIndex(assetSource(env.ASSETS))
+    const { engine } = index
+    const { dictionary: dict } = engine
+    const F = engine.fields.length
+    const N = engine.layout.documentCount
+    const idf = (df: number) => Math.log(1 + (N - df + 0.5) / (df + 0.5))
+    const input = { groups: [[{ terms: ['expo'], offsets: null, exact: false }]], excluded: [] }
+    const spec = (exactFirst: boolean) => engine.planInput(input, { ...QUERY_OPTIONS, fuzzy: false, exactFirst, combineWith: 'AND' }).specs[0]!
+    const typing = spec(true)
+    const completions = typing.derived.slice(1).map((t) => dict.term(t))
+    expect(dict.term(typing.derived[0]!)).toBe('expo')
+    expect(completions).toEqual(expect.arrayContaining(['export', 'expos', 'exposur']))
+    const exportT = dict.find('export')
+    for (let i = 1; i < typing.derived.length; i++) {
+      for (let f = 0; f < F; f++) {
+        const own = idf(dict.df[typing.derived[i]! * F + f]!)
+        const cap = typing.idfCap![i * F + f]!
+        // At most export's idf in that field (export is the commonest completion), and never above its own when rarer.
+        expect(cap).toBeLessThanOrEqual(idf(dict.df[exportT * F + f]!) + 1e-12)
+        if (dict.term(typing.derived[i]!) === 'expos' && dict.df[typing.derived[i]! * F + f]! > 0) expect(cap).toBeLessThan(own)
+      }
+    }
+    // The word typed, "expo", is itself in the dictionary (2 stories): its exact matches keep their own idf.
+    for (let f = 0; f < F; f++) expect(typing.idfCap![f]).toBe(Infinity)
+    // Without exact-first (MiniSearch's rule, the differential test's) nothing is capped.
+    expect(spec(false).idfCap).toBeNull()
+  })
+
   it('an exact match outranks a typo match of the same term with otherwise equal evidence', async () => {
     const index: SearchIndex = await loadSearchIndex(assetSource(env.ASSETS))
     const { engine } = index
