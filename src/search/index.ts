@@ -50,7 +50,7 @@ import { processTerm, tokenize, analyze } from '../analyzer'
 import type { ClauseInput, EngineSearchOptions, Matches, PlanInput, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
 import { parseQuery, type Clause, type QueryTree } from '../query'
-import { highlightRanges, markRanges, passage, scanBudgets, type SnippetOptions } from '../snippet'
+import { highlightRanges, markRanges, passage, scanBudgets, termsIn, type SnippetOptions } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
 import { expansionTerms, feedbackApplies, withFeedback, type FeedbackOptions } from './feedback'
 
@@ -369,9 +369,18 @@ export async function pageHits(
   const masks = page.every((hit) => hit.mask !== undefined) ? page.map((hit) => hit.mask!) : null
   const terms = !plan ? undefined : masks ? index.engine.matchedTerms(plan, numbers, masks) : new Map([...index.engine.explain(plan, numbers)].map(([n, detail]) => [n, new Set(detail.terms)]))
   const articles = await index.articles(numbers)
+  const wordOf = plan ? queryWordOf(index, plan) : undefined
   return page.map((hit, i) => {
-    return toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS, { words: request.snippetWords, maxScanChars: scanChars[i]! })
+    return toHit(index, articles[i]!, hit.score, terms?.get(hit.n) ?? NO_TERMS, { words: request.snippetWords, maxScanChars: scanChars[i]!, wordOf })
   })
+}
+
+/** Each term a plan may match (the words typed, their prefix completions and typo readings), to its query word's number. */
+function queryWordOf(index: SearchIndex, plan: QueryPlan): Map<string, number> {
+  const { dictionary } = index.engine
+  const wordOf = new Map<string, number>()
+  for (const spec of plan.specs) for (const t of spec.derived) wordOf.set(dictionary.term(t), spec.group)
+  return wordOf
 }
 
 /**
@@ -443,6 +452,13 @@ export function toHit(
   snippet: Partial<SnippetOptions> = {},
 ): Hit {
   const titleHighlights = highlightRanges(article.title, terms)
+  const { wordOf } = snippet
+  if (wordOf && titleHighlights.length) {
+    // The query words the title shows: the snippet then looks first for the others.
+    const shownWords = new Set<number>()
+    for (const term of termsIn(article.title, terms)) if (wordOf.has(term)) shownWords.add(wordOf.get(term)!)
+    snippet = { ...snippet, shownWords }
+  }
   return {
     id: article.id,
     title: article.title,

@@ -29,6 +29,21 @@ export interface SnippetOptions {
    * after the passage with " …".
    */
   maxScanChars: number
+  /**
+   * The query word each matched term stands for (a number per word), so that
+   * the passage covering the most of the query's words wins: "wheat what" (a
+   * typo reading of "wheat" beside it) then counts one word, and a window with
+   * "wheat" and "exports" for `wheat expo` two. Default: none, each term
+   * counts as its own word.
+   */
+  wordOf?: ReadonlyMap<string, number>
+  /**
+   * Query words (numbers of `wordOf`) the hit already shows elsewhere, its
+   * title: a window with a word not shown there wins over one that only
+   * repeats them, so that title and snippet together show why it matched.
+   * Default: none.
+   */
+  shownWords?: ReadonlySet<number>
 }
 
 export const DEFAULT_SNIPPET_OPTIONS: SnippetOptions = { words: DEFAULT_SNIPPET_WORDS, maxScanChars: MAX_SCAN_CHARS }
@@ -219,10 +234,10 @@ function scanFor(text: string, matchedTerms: ReadonlySet<string>, words: number,
 
 /** Best passage of `text` for the matched index terms. */
 export function passage(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): Passage {
-  const { words, maxScanChars } = { ...DEFAULT_SNIPPET_OPTIONS, ...options }
+  const { words, maxScanChars, wordOf, shownWords } = { ...DEFAULT_SNIPPET_OPTIONS, ...options }
   const { count, starts, ends, matchTerm, truncated } = scanFor(text, matchedTerms, words, maxScanChars)
   if (count === 0) return { html: '', matches: 0 }
-  const first = bestWindowStart(matchTerm, count, words)
+  const first = bestWindowStart(matchTerm, count, words, wordOf, shownWords)
   const last = Math.min(count, first + words) - 1
   const window = matchTerm.slice(first, last + 1)
   const tokens: Token[] = []
@@ -236,6 +251,13 @@ export function passage(text: string, matchedTerms: ReadonlySet<string>, options
 /** Best passage of `text` for the matched index terms, as safe HTML. */
 export function snippet(text: string, matchedTerms: ReadonlySet<string>, options: Partial<SnippetOptions> = {}): string {
   return passage(text, matchedTerms, options).html
+}
+
+/** The matched terms that occur in `text` (a title, say), as the snippet finds them. */
+export function termsIn(text: string, matchedTerms: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>()
+  for (const term of matchedTermPerToken(tokenizeWithOffsets(text), matchedTerms)) if (term !== undefined) found.add(term)
+  return found
 }
 
 /**
@@ -294,29 +316,42 @@ export function markRanges(text: string, ranges: readonly (readonly [number, num
 }
 
 /**
- * Start of the window with the most distinct matched terms, then the most
- * matches; then shifted so that its matches sit in the middle of the passage.
- * One pass: the window slides and keeps per-term counts.
+ * Start of the window with the most distinct matched query words that
+ * `shownWords` does not hold, then the most distinct words (terms, when
+ * `wordOf` is not given), then the most matches; then shifted so that its
+ * matches sit in the middle of the passage. One pass: the window slides and
+ * keeps per-word counts.
  */
-function bestWindowStart(matchTerm: readonly (string | undefined)[], count: number, words: number): number {
-  const counts = new Map<string, number>()
+function bestWindowStart(
+  matchTerm: readonly (string | undefined)[],
+  count: number,
+  words: number,
+  wordOf?: ReadonlyMap<string, number>,
+  shownWords?: ReadonlySet<number>,
+): number {
+  const counts = new Map<string | number, number>()
   let distinct = 0
+  let unshown = 0
   let matches = 0
   const add = (term: string | undefined, delta: 1 | -1) => {
     if (term === undefined) return
-    const seen = (counts.get(term) ?? 0) + delta
-    counts.set(term, seen)
+    const word = wordOf?.get(term) ?? term
+    const seen = (counts.get(word) ?? 0) + delta
+    counts.set(word, seen)
     matches += delta
-    if (delta === 1 && seen === 1) distinct++
-    if (delta === -1 && seen === 0) distinct--
+    const change = delta === 1 && seen === 1 ? 1 : delta === -1 && seen === 0 ? -1 : 0
+    distinct += change
+    if (change !== 0 && !(typeof word === 'number' && shownWords?.has(word))) unshown += change
   }
+  // Lexicographic: unshown words first, then words, then matches (a window holds at most `words` of each).
+  const scoreOf = () => (unshown * (words + 1) + distinct) * (words + 1) + matches
   for (let i = 0; i < Math.min(words, count); i++) add(matchTerm[i], 1)
   let best = 0
-  let bestScore = distinct * 1000 + matches
+  let bestScore = scoreOf()
   for (let start = 1; start + words <= count; start++) {
     add(matchTerm[start - 1], -1)
     add(matchTerm[start + words - 1], 1)
-    const score = distinct * 1000 + matches
+    const score = scoreOf()
     if (score > bestScore) {
       best = start
       bestScore = score

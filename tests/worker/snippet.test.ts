@@ -22,6 +22,40 @@ describe('snippet', () => {
   })
 })
 
+describe('passage choice by query word', () => {
+  // Reuters-21578 story 856, "USSR WHEAT BONUS RUMORS PERSIST DESPITE DENIALS", its body as the corpus has it.
+  const STORY = `Grain trade representatives continued\nto speculate that the Reagan administration will offer\nsubsidized wheat to the Soviet Union, while U.S. Agriculture\nDepartment officials said there was no substance to the\nreports.\n    "It's pure fiction," said one senior official at USDA's\nForeign Agricultural Service, referring to the rumor that the\nadministration would make an export enhancement offer to Moscow\nin the next two to three weeks.\n    An aide to Agriculture Secretary Richard Lyng who asked not\nto be identified said there was nothing to substantiate the\nspeculation, which he said was started by "somebody fanning the\n(wheat) market." Wheat futures strengthened today, partly on the\nbasis of the speculation.\n    One lobbyist with close connections to the Reagan\nadministration said a Soviet trade team told private grain\ntrade officials in New York last week that Moscow would buy as\nmuch as four mln tonnes of U.S. wheat, much of it before\nmid-year, if it was "competitively priced."\n    Alexander Ivlev, an official with Amtorg, a Soviet trading\norganization, told Reuters he had no information to\nsubstantiate the rumors of an imminent wheat subsidy offer, but\nsaid that Moscow "would consider" buying U.S. wheat if it was\ncompetitively priced.\n    "We don't care if it is EEP, what we (the Soviets) are\nlooking for is competitive prices," Ivlev said. "If they (the\nadministration) are interested in selling it (wheat), they\nshould find ways to do it."\n Reuter`
+  // Its terms for "wheat expo" as typed: "what" is a typo reading of "wheat", "export" a completion of "expo".
+  const matched = new Set(['wheat', 'what', 'export'])
+  const wordOf = new Map([['wheat', 0], ['what', 0], ['export', 1]])
+
+  it('prefers, among windows of as many query words, the one with the most matches', () => {
+    // No 30-word window has both "wheat" and "export": the one with three matches of the first word wins.
+    for (const options of [{}, { wordOf }]) {
+      const html = snippet(STORY, matched, options)
+      expect(html).toContain('<mark>what</mark>')
+      expect(html).not.toContain('<mark>export</mark>')
+    }
+  })
+
+  it('counts a typo reading and the word typed as one word', () => {
+    // 50 words: a window reaches from "wheat" to "export" (two query words), another from "wheat" to "what" (two
+    // terms, but one query word). Counted by term they tie and the second has more matches; by query word the first wins.
+    const html = (options: object) => snippet(STORY, matched, { words: 50, ...options })
+    expect(html({})).toContain('<mark>what</mark>')
+    expect(html({})).not.toContain('<mark>export</mark>')
+    expect(html({ wordOf })).toContain('<mark>export</mark>')
+    expect(html({ wordOf })).toMatch(/<mark>wheat<\/mark>/i)
+  })
+
+  it('looks first for the query words the title does not show', () => {
+    // The title shows WHEAT (word 0): the snippet shows why else the story matched, "export".
+    const html = snippet(STORY, matched, { wordOf, shownWords: new Set([0]) })
+    expect(html).toContain('<mark>export</mark>')
+    expect(html).not.toContain('<mark>what</mark>')
+  })
+})
+
 describe('highlightRanges', () => {
   it('gives the offsets of every matching word, stems included', () => {
     const title = 'OIL PRICES RISE ON SAUDI EFFORT'
