@@ -47,6 +47,7 @@ export function ruleVariants(): Variant[] {
     { name: 'exactFirst off', options: { ...w, exactFirst: false } },
     { name: 'no expansion cap', options: { ...w, maxExpansions: Infinity } },
     { name: 'title 1', options: { ...w, boost: { ...(w.boost as Record<string, number>), title: 1 } } },
+    { name: 'body 1.2 (title still the heaviest)', options: { ...w, boost: { ...(w.boost as Record<string, number>), body: 1.2 } } },
     { name: 'title 1, summary/topics 1.5 (docs recommendation)', options: { ...w, boost: { title: 1, summary: 1.5, topics: 1.5, body: 1 } } },
     { name: 'title 1, no budget, first letter 1', options: { ...w, boost: { ...(w.boost as Record<string, number>), title: 1 }, fuzzy: typosNoBudget, firstTypoCost: 1 } },
     { name: 'title 1, no budget, first 1, no cap, exactFirst off', options: { ...w, boost: { ...(w.boost as Record<string, number>), title: 1 }, fuzzy: typosNoBudget, firstTypoCost: 1, maxExpansions: Infinity, exactFirst: false } },

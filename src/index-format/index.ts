@@ -83,7 +83,7 @@ export type IndexedField = 'title' | 'summary' | 'body' | 'topics'
 export const IndexedFields: IndexedField[] = ['title', 'summary', 'body', 'topics']
 
 /** Field weights at query time. Title weighs most. */
-export const FIELD_BOOSTS: Record<IndexedField, number> = { title: 1.25, summary: 1.2, topics: 1.2, body: 1 }
+export const FIELD_BOOSTS: Record<IndexedField, number> = { title: 1.25, summary: 1.2, topics: 1.2, body: 1.2 }
 
 /**
  * MiniSearch options shared by the build (to index) and the Worker (to load
