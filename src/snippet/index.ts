@@ -3,7 +3,9 @@
  * the matching words wrapped in `<mark>` and everything else HTML-escaped.
  *
  * The passage is the window of {@link SnippetOptions.words} tokens that holds
- * the most matching tokens (distinct terms count first, then repeats). A token
+ * the most matching tokens: distinct query words count first (those the title
+ * does not show before the others, when `wordOf` and `shownWords` are given;
+ * else distinct terms), then repeats. A token
  * matches when the analyzer turns it into one of the index terms the query
  * matched, so stems and prefix matches are highlighted too ("prices" for the
  * query "price").
