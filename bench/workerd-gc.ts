@@ -125,34 +125,36 @@ async function main() {
           : { type: '/suggest: word + 3 letters', path: `/suggest?q=${encodeURIComponent(`${generator.next('one-word').q} ${word.slice(0, 3)}`)}`, status: 200 }
       })
     const searches = () => generator.mixed(perType).map((query) => ({ type: query.type, path: queryPath(query), status: 200 }))
+    const FLOOR = '404 (floor)'
+    const floor = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ type: FLOOR, path: `/no-such-route-${tag}-${i}`, status: 404 }))
+    /** Each request's main-thread CPU in ms, sent one at a time, by type (in the order the types first come). */
+    const measure = async (requests: readonly { type: string; path: string; status: number }[]) => {
+      const byType = new Map<string, number[]>()
+      for (const request of requests) {
+        const before = mainThreadCpuMs(main)
+        await get(request.path, request.status)
+        const ms = mainThreadCpuMs(main) - before
+        const samples = byType.get(request.type) ?? []
+        if (samples.length === 0) byType.set(request.type, samples)
+        samples.push(ms)
+      }
+      return byType
+    }
     for (const request of [...searches(), ...suggestions(2 * perType)]) await get(request.path)
     // The measured sets: two of searches, suggestions and 404s (the floor: no index work), interleaved.
     const sets = [0, 1].map((set) => {
-      const floor = Array.from({ length: perType }, (_, i) => ({ type: '404 (floor)', path: `/no-such-route-${set}-${i}`, status: 404 }))
-      const others = [...suggestions(2 * perType), ...floor]
+      const others = [...suggestions(2 * perType), ...floor(perType, String(set))]
       const mixed = searches()
       const step = mixed.length / others.length
       return mixed.flatMap((request, i) => [request, ...others.slice(Math.ceil(i / step), Math.ceil((i + 1) / step))])
     })
     const gcBefore = parseGc(output).length
-    const byType = new Map<string, number[]>()
-    const all: number[] = []
-    for (const request of sets.flat()) {
-      const before = mainThreadCpuMs(main)
-      await get(request.path, request.status)
-      const ms = mainThreadCpuMs(main) - before
-      if (request.status === 200 && !request.type.startsWith('/suggest')) all.push(ms)
-      byType.set(request.type, [...(byType.get(request.type) ?? []), ms])
-    }
+    const byType = await measure(sets.flat())
+    const all = [...byType].flatMap(([type, samples]) => (type === FLOOR || type.startsWith('/suggest') ? [] : samples))
     const gcs = parseGc(output).slice(gcBefore)
     // Then each cheap kind in a block of its own, as a search box sends them while someone types: no search's leftover
     // work (its Cache API put) lands in these, so they are the fair figures for /suggest and the floor.
-    const blocks = new Map<string, number[]>()
-    for (const request of [...suggestions(4 * perType), ...Array.from({ length: 2 * perType }, (_, i) => ({ type: '404 (floor)', path: `/no-such-route-block-${i}`, status: 404 }))]) {
-      const before = mainThreadCpuMs(main)
-      await get(request.path, request.status)
-      blocks.set(request.type, [...(blocks.get(request.type) ?? []), mainThreadCpuMs(main) - before])
-    }
+    const blocks = await measure([...suggestions(4 * perType), ...floor(2 * perType, 'block')])
     const line = (label: string, samples: number[]) =>
       `| ${label} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 90).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${Math.max(...samples).toFixed(1)} | ${samples.filter((x) => x > 10).length} |`
     console.log(`# workerd alone, V8 flags ${['--trace-gc', ...values['v8-flag']!].join(' ')} (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; ${pinning}\n`)

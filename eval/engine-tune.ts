@@ -19,7 +19,9 @@ import { parseArgs } from 'node:util'
 import { fileSource } from '../index-build/load-compiled'
 import type { EngineSearchOptions } from '../src/engine'
 import { loadSearchIndex, type SearchIndex } from '../src/search-index'
-import { QUERY_OPTIONS, rank, FEEDBACK, type FeedbackOptions } from '../src/search'
+import { QUERY_OPTIONS, rank, type Rerank } from '../src/search'
+import { FEEDBACK, feedbackRerank, type FeedbackOptions } from './feedback'
+import { readJsonl, readQrels } from './beir'
 import { mean, ndcgAt, recallAt } from './metrics'
 import { fitQuery } from './query'
 import { BBC_TOPIC_QUERIES, REUTERS_TOPIC_QUERIES } from './topic-queries'
@@ -54,9 +56,8 @@ export function ruleVariants(): Variant[] {
   ]
 }
 
-async function readJsonl<T>(path: string): Promise<T[]> {
-  return (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T)
-}
+/** The variant's feedback as `rank()`'s second look, or none. */
+const rerankOf = (variant: Variant): Rerank | null => (variant.feedback ? feedbackRerank(variant.feedback) : null)
 
 export async function openIndex(assets: string): Promise<SearchIndex> {
   return loadSearchIndex(fileSource(assets), { postingsBytes: 1 << 30, positionsBytes: 1 << 30, articles: 1 << 20 })
@@ -64,13 +65,7 @@ export async function openIndex(assets: string): Promise<SearchIndex> {
 
 export async function readBeir(dir: string) {
   const queries = await readJsonl<{ _id: string; text: string }>(join(dir, 'queries.jsonl'))
-  const lines = (await readFile(join(dir, 'qrels.tsv'), 'utf8')).split('\n').filter((l) => l.trim()).slice(1)
-  const qrels = new Map<string, Map<string, number>>()
-  for (const line of lines) {
-    const [qid, doc, score] = line.split('\t').map((c) => c.trim())
-    if (!qrels.has(qid!)) qrels.set(qid!, new Map())
-    qrels.get(qid!)!.set(doc!, Number(score))
-  }
+  const qrels = await readQrels(join(dir, 'qrels.tsv'))
   const text = new Map(queries.map((q) => [String(q._id), q.text]))
   return [...qrels.keys()].map((qid) => ({ qid, q: fitQuery(text.get(qid)!).q, judged: qrels.get(qid)! }))
 }
@@ -82,7 +77,7 @@ export async function scoreBeir(index: SearchIndex, queries: Awaited<ReturnType<
   let relaxed = 0
   const started = performance.now()
   for (const { q, judged } of queries) {
-    const ranking = await rank(index, { q, topics: [], limit: 100, offset: 0 }, 'auto', variant.options, variant.feedback ?? null)
+    const ranking = await rank(index, { q, topics: [], limit: 100, offset: 0 }, 'auto', variant.options, rerankOf(variant))
     const ids = ranking.ranked.map((hit) => index.ids[hit.n]!)
     if (ranking.relaxed) relaxed++
     ndcg.push(ndcgAt(ids, judged, 10)!)
@@ -96,7 +91,7 @@ export async function scoreTopics(index: SearchIndex, which: 'reuters' | 'bbc', 
   const queries = which === 'reuters' ? REUTERS_TOPIC_QUERIES : BBC_TOPIC_QUERIES
   const p: number[] = []
   for (const query of queries) {
-    const ranking = await rank(index, { q: query.q, topics: [], limit: 10, offset: 0 }, 'auto', variant.options, variant.feedback ?? null)
+    const ranking = await rank(index, { q: query.q, topics: [], limit: 10, offset: 0 }, 'auto', variant.options, rerankOf(variant))
     const articles = await index.articles(ranking.ranked.map((hit) => hit.n))
     p.push(articles.filter((a) => a.topics.includes(query.topic)).length / 10)
   }
@@ -166,12 +161,12 @@ async function main() {
     const queries = (await readBeir(values.beir)).slice(0, Number(values.timing))
     console.log(`\n| variant | rank() ms per query, fastest of 5, over ${queries.length} queries: median / max |\n|---|---|`)
     for (const v of variants) {
-      for (const { q } of queries) await rank(index, { q, topics: [], limit: 100, offset: 0 }, 'auto', v.options, v.feedback ?? null)
+      for (const { q } of queries) await rank(index, { q, topics: [], limit: 100, offset: 0 }, 'auto', v.options, rerankOf(v))
       const best = await Promise.all(queries.map(async () => Infinity))
       for (let rep = 0; rep < 5; rep++) {
         for (let i = 0; i < queries.length; i++) {
           const started = performance.now()
-          await rank(index, { q: queries[i]!.q, topics: [], limit: 20, offset: 0 }, 'auto', v.options, v.feedback ?? null)
+          await rank(index, { q: queries[i]!.q, topics: [], limit: 20, offset: 0 }, 'auto', v.options, rerankOf(v))
           best[i] = Math.min(best[i]!, performance.now() - started)
         }
       }

@@ -17,6 +17,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { readJsonl, readQrels } from './beir'
 import { mean, ndcgAt, recallAt, type Judgements } from './metrics'
 import { loadModes, type LoadedModes } from './modes'
 import { fitQuery, MAX_QUERY_LENGTH } from './query'
@@ -65,28 +66,6 @@ interface QueryResult {
   duplicates: number
   ndcg10: number | undefined
   recall100: number | undefined
-}
-
-async function readJsonl<T>(path: string): Promise<T[]> {
-  return (await readFile(path, 'utf8'))
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line) => JSON.parse(line) as T)
-}
-
-/** qrels.tsv with a header `query-id corpus-id score`: query id → (doc id → score). */
-export async function readQrels(path: string): Promise<Map<string, Map<string, number>>> {
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim().length > 0)
-  const header = lines[0]!.split('\t').map((cell) => cell.trim())
-  if (header[0] !== 'query-id' || header[1] !== 'corpus-id') throw new Error(`${path}: expected a header "query-id corpus-id score", got "${lines[0]}"`)
-  const qrels = new Map<string, Map<string, number>>()
-  for (const line of lines.slice(1)) {
-    const [qid, docId, score] = line.split('\t').map((cell) => cell.trim())
-    if (!qid || !docId || score === undefined || !Number.isFinite(Number(score))) throw new Error(`${path}: bad line "${line}"`)
-    if (!qrels.has(qid)) qrels.set(qid, new Map())
-    qrels.get(qid)!.set(docId, Number(score))
-  }
-  return qrels
 }
 
 const fmt = (value: number, digits = 3) => (Number.isNaN(value) ? '–' : value.toFixed(digits))

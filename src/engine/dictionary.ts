@@ -68,13 +68,6 @@ export class Dictionary {
     return sum
   }
 
-  /** Largest document frequency of t over the fields (its document frequency in the field where it is most common). */
-  maxDf(t: number): number {
-    let max = 0
-    for (let f = 0, base = t * this.fieldCount; f < this.fieldCount; f++) if (this.df[base + f]! > max) max = this.df[base + f]!
-    return max
-  }
-
   /** Compares term t with `key` (its first `keyLength` code units) by code units: <0, 0, >0. */
   private compare(t: number, key: string, keyLength: number): number {
     const start = this.termStart[t]!

@@ -50,11 +50,14 @@ import { processTerm, tokenize, analyze } from '../analyzer'
 import type { ClauseInput, EngineSearchOptions, Matches, PlanInput, QueryPlan } from '../engine'
 import { FIELD_BOOSTS, tokenAdvance, type StoredArticle } from '../index-format'
 import { parseQuery, type Clause, type QueryTree } from '../query'
-import { highlightRanges, markRanges, passage, scanBudgets, termsIn, type SnippetOptions } from '../snippet'
+import { highlight, markRanges, passage, scanBudgets, type SnippetOptions } from '../snippet'
 import { topicName, type SearchIndex } from '../search-index'
-import { expansionTerms, feedbackApplies, withFeedback, type FeedbackOptions } from './feedback'
 
-export { FEEDBACK, type FeedbackOptions } from './feedback'
+/**
+ * A second look at a first pass's matches, before they are counted and ranked: it may re-score them, not add or drop
+ * any. The relevance harness plugs its experiments in here (`eval/feedback.ts`); the Worker passes none.
+ */
+export type Rerank = (index: SearchIndex, request: SearchRequest, plan: QueryPlan, matches: Matches, relaxed: boolean) => Promise<Matches>
 
 export interface SearchRequest {
   q: string
@@ -265,14 +268,15 @@ export function planQuery(index: SearchIndex, q: string, options: EngineSearchOp
 
 /**
  * Total, facets and the best `offset + limit` matches of a request: {@link search} without the articles.
- * `options`: the engine options, {@link QUERY_OPTIONS} (the Worker's); the relevance harness varies them in process.
+ * `options`: the engine options, {@link QUERY_OPTIONS} (the Worker's); the relevance harness varies them in process,
+ * and may pass a {@link Rerank}.
  */
 export async function rank(
   index: SearchIndex,
   request: SearchRequest,
   relaxation: Relaxation = 'auto',
   options: EngineSearchOptions = QUERY_OPTIONS,
-  feedback: FeedbackOptions | null = null,
+  rerank: Rerank | null = null,
 ): Promise<Ranking> {
   const { engine } = index
   const { docs } = engine
@@ -325,12 +329,7 @@ export async function rank(
       matches = engine.execute(active)
     }
     matched = matches.count
-    if (feedback && request.sort !== 'date' && feedbackApplies(active, relaxed, feedback)) {
-      const top = Array.from(engine.rank(matches, feedback.docs))
-      const articles = await index.articles(top.map((i) => matches!.docs[i]!))
-      const expansion = expansionTerms(engine, active.terms, articles, top.map((i) => matches!.scores[i]!), feedback)
-      matches = await withFeedback(engine, active, matches, expansion)
-    }
+    if (rerank) matches = await rerank(index, request, active, matches, relaxed)
     if (keep) for (let i = 0; i < matches.count; i++) total += keep(matches.docs[i]!) ? 1 : 0
     else total = matches.count
     let ranking = matches
@@ -451,12 +450,12 @@ export function toHit(
   terms: ReadonlySet<string>,
   snippet: Partial<SnippetOptions> = {},
 ): Hit {
-  const titleHighlights = highlightRanges(article.title, terms)
+  const { ranges: titleHighlights, terms: titleTerms } = highlight(article.title, terms)
   const { wordOf } = snippet
-  if (wordOf && titleHighlights.length) {
+  if (wordOf && titleTerms.size) {
     // The query words the title shows: the snippet then looks first for the others.
     const shownWords = new Set<number>()
-    for (const term of termsIn(article.title, terms)) if (wordOf.has(term)) shownWords.add(wordOf.get(term)!)
+    for (const term of titleTerms) if (wordOf.has(term)) shownWords.add(wordOf.get(term)!)
     snippet = { ...snippet, shownWords }
   }
   return {

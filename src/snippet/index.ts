@@ -255,20 +255,21 @@ export function snippet(text: string, matchedTerms: ReadonlySet<string>, options
   return passage(text, matchedTerms, options).html
 }
 
-/** The matched terms that occur in `text` (a title, say), as the snippet finds them. */
-export function termsIn(text: string, matchedTerms: ReadonlySet<string>): Set<string> {
-  const found = new Set<string>()
-  for (const term of matchedTermPerToken(tokenizeWithOffsets(text), matchedTerms)) if (term !== undefined) found.add(term)
-  return found
-}
-
 /**
  * The UTF-16 `[start, end)` ranges of the matching words of `text`, for a
  * client that highlights a field itself (the title, for one).
  */
 export function highlightRanges(text: string, matchedTerms: ReadonlySet<string>): [number, number][] {
+  return highlight(text, matchedTerms).ranges
+}
+
+/** {@link highlightRanges} of `text` and the matched terms found in it (a title's, for the snippet's `shownWords`), from one pass. */
+export function highlight(text: string, matchedTerms: ReadonlySet<string>): { ranges: [number, number][]; terms: Set<string> } {
   const tokens = tokenizeWithOffsets(text)
-  return matchedRanges(tokens, matchedTermPerToken(tokens, matchedTerms), matchedTerms)
+  const matchTerm = matchedTermPerToken(tokens, matchedTerms)
+  const terms = new Set<string>()
+  for (const term of matchTerm) if (term !== undefined) terms.add(term)
+  return { ranges: matchedRanges(tokens, matchTerm, matchedTerms), terms }
 }
 
 const HYPHEN_PARTS = /[^\-‐‑]+/g

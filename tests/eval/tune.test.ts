@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CURRENT, describe as label, neighbours, parseBm25, parseBoost, recoordinate, sStem } from '../../eval/tune'
 import { parsePrf } from '../../eval/engine-tune'
-import { FEEDBACK } from '../../src/search'
+import { FEEDBACK } from '../../eval/feedback'
 
 describe('tuning settings', () => {
   it('parses boosts and BM25 parameters over a base, and rejects unknown keys', () => {

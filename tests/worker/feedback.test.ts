@@ -2,13 +2,13 @@ import { env as testEnv } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Bindings } from '../../src/app'
 import { assetSource, loadSearchIndex, type SearchIndex } from '../../src/search-index'
-import { FEEDBACK, rank, planQuery, QUERY_OPTIONS } from '../../src/search'
-import { expansionTerms, feedbackApplies } from '../../src/search/feedback'
+import { rank, planQuery, QUERY_OPTIONS } from '../../src/search'
+import { FEEDBACK, expansionTerms, feedbackApplies, feedbackRerank, maxDf } from '../../eval/feedback'
 
 const env = testEnv as unknown as Bindings
 
 /**
- * Pseudo-relevance feedback (`src/search/feedback.ts`): an in-process
+ * Pseudo-relevance feedback (`eval/feedback.ts`): an in-process
  * experiment of docs/relevance.md, off in the Worker (`search()` passes no
  * setting). These tests keep its invariants: it re-orders a relaxed result
  * set and never changes it, and it does nothing where its rule says so.
@@ -25,7 +25,7 @@ const request = (q: string, limit = 50) => ({ q, topics: [], limit, offset: 0 })
 describe('pseudo-relevance feedback (off in the Worker)', () => {
   it('re-orders the relaxed result set of a long query, with the same total, set and facets', async () => {
     const plain = await rank(index, request(LONG, 100_000))
-    const fed = await rank(index, request(LONG, 100_000), 'auto', QUERY_OPTIONS, FEEDBACK)
+    const fed = await rank(index, request(LONG, 100_000), 'auto', QUERY_OPTIONS, feedbackRerank(FEEDBACK))
     expect(plain.relaxed).toBe(true)
     expect(fed.relaxed).toBe(true)
     expect(fed.total).toBe(plain.total)
@@ -39,7 +39,7 @@ describe('pseudo-relevance feedback (off in the Worker)', () => {
   it('is the first pass exactly at weight 0, for a short query, for an AND match, and under sort=date', async () => {
     const same = async (q: string, feedback = FEEDBACK, sort?: 'date') => {
       const plain = await rank(index, { ...request(q), sort })
-      const fed = await rank(index, { ...request(q), sort }, 'auto', QUERY_OPTIONS, feedback)
+      const fed = await rank(index, { ...request(q), sort }, 'auto', QUERY_OPTIONS, feedbackRerank(feedback))
       expect(fed.ranked).toEqual(plain.ranked)
     }
     await same(LONG, { ...FEEDBACK, weight: 0 })
@@ -65,7 +65,7 @@ describe('pseudo-relevance feedback (off in the Worker)', () => {
     expect(total).toBeCloseTo(FEEDBACK.weight * new Set(first.plan!.terms).size, 9)
     for (const term of expansion.keys()) {
       expect(index.engine.dictionary.find(term)).toBeGreaterThanOrEqual(0)
-      expect(index.engine.dictionary.maxDf(index.engine.dictionary.find(term))).toBeLessThanOrEqual(FEEDBACK.maxDf * index.engine.layout.documentCount)
+      expect(maxDf(index.engine.dictionary, index.engine.dictionary.find(term))).toBeLessThanOrEqual(FEEDBACK.maxDf * index.engine.layout.documentCount)
     }
   })
 })

@@ -28,9 +28,10 @@
  * included, no prefix, no typo, no coordination factor), so an expansion term
  * adds what an extra query word of weight ω_w would.
  */
-import { analyze } from '../analyzer'
-import type { Engine, Matches, QueryPlan } from '../engine'
-import type { StoredArticle } from '../index-format'
+import { analyze } from '../src/analyzer'
+import type { Dictionary, Engine, Matches, QueryPlan } from '../src/engine'
+import type { StoredArticle } from '../src/index-format'
+import type { Rerank } from '../src/search'
 
 export interface FeedbackOptions {
   /** Feedback documents: the best of the first pass. */
@@ -54,6 +55,24 @@ export interface FeedbackOptions {
  * because it gave at most +0.006 nDCG@10 on SciFact for 3–8 times the ranking CPU (docs/relevance.md, "Pseudo-relevance feedback").
  */
 export const FEEDBACK: FeedbackOptions = { docs: 10, terms: 10, weight: 0.5, minTerms: 6, maxDf: 0.1, minDocs: 2 }
+
+/** Largest document frequency of term t over the fields (its document frequency in the field where it is most common). */
+export function maxDf(dict: Dictionary, t: number): number {
+  let max = 0
+  for (let f = 0; f < dict.fieldCount; f++) max = Math.max(max, dict.df[t * dict.fieldCount + f]!)
+  return max
+}
+
+/** Feedback as `rank()`'s second look: expands and re-scores where {@link feedbackApplies} (and never under `sort=date`). */
+export function feedbackRerank(options: FeedbackOptions): Rerank {
+  return async (index, request, plan, matches, relaxed) => {
+    if (request.sort === 'date' || !feedbackApplies(plan, relaxed, options)) return matches
+    const { engine } = index
+    const top = Array.from(engine.rank(matches, options.docs))
+    const articles = await index.articles(top.map((i) => matches.docs[i]!))
+    return withFeedback(engine, plan, matches, expansionTerms(engine, plan.terms, articles, top.map((i) => matches.scores[i]!), options))
+  }
+}
 
 /** Whether feedback applies to a plan as run: relaxed to OR, and at least `minTerms` distinct query terms. */
 export function feedbackApplies(plan: QueryPlan, relaxed: boolean, options: FeedbackOptions): boolean {
@@ -84,7 +103,7 @@ export function expansionTerms(engine: Engine, queryTerms: readonly string[], ar
   for (const [term, p] of relevance) {
     if (documents.get(term)! < options.minDocs) continue
     const t = dict.find(term)
-    if (t < 0 || dict.maxDf(t) > options.maxDf * N) continue
+    if (t < 0 || maxDf(dict, t) > options.maxDf * N) continue
     if (options.method === 'bo1') {
       const pn = Math.max(1, dict.totalDf(t)) / N
       candidates.push([term, tfx.get(term)! * Math.log2((1 + pn) / pn) + Math.log2(1 + pn)])
