@@ -43,7 +43,7 @@ import {
   type StoredArticle,
   type TopicCount,
 } from '../src/index-format'
-import { compileIndex } from './compile'
+import { compileIndex, corpusStatistics, type Compiled } from './compile'
 import { ASSETS_IGNORE, SHARD_EMBEDDED_FILES, embedArtefacts, type EmbeddingSummary } from './embed'
 import { compareCodeUnits } from './compare'
 import { dateSortKey } from './dates'
@@ -94,6 +94,45 @@ export interface ArtefactOptions {
   onIndexed?: (done: number, total: number) => void
 }
 
+/** The document MiniSearch indexes for the article with internal number `n`. */
+export function indexedDocument(article: StoredArticle, n: number, topics: TopicRegistry): IndexedDocument {
+  return { n, title: article.title, summary: article.summary, body: article.body, topics: topicText(article.topics, topics) }
+}
+
+/** The first internal number and the count of shard `index` of `count` over `total` articles. */
+export function shardRange(total: number, index: number, count: number): { index: number; count: number; docBase: number; docCount: number } {
+  const docBase = Math.floor((total * index) / count)
+  return { index, count, docBase, docCount: Math.floor((total * (index + 1)) / count) - docBase }
+}
+
+/**
+ * One compiled index's files and its manifest, whose `indexVersion` hashes
+ * every file (name and bytes, in name order).
+ */
+export function packIndex(compiled: Compiled, topicCounts: TopicCount[], builtAt: string, articleCount: number): { files: Artefact[]; manifest: Manifest } {
+  const hash = createHash('sha256')
+  for (const file of [...compiled.files].sort((a, b) => compareCodeUnits(a.name, b.name))) {
+    hash.update(file.name).update('\0').update(file.bytes)
+  }
+  const manifest: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    indexVersion: hash.digest('hex').slice(0, 16),
+    articleCount,
+    topics: topicCounts,
+    builtAt,
+    index: compiled.layout,
+  }
+  const files = compiled.files.map((file) => ({ name: file.name, bytes: file.bytes }))
+  files.push({ name: FILES.manifest, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) })
+  return { files, manifest }
+}
+
+/** A shard's `embedded.js` (and copies) for its files `own` (named relative to the shard's directory), under `prefix`. */
+export function shardEmbedding(own: readonly Artefact[], budgetBytes: number | undefined, prefix: string): Artefact[] {
+  const embedding = embedArtefacts(own, { budgetBytes, names: SHARD_EMBEDDED_FILES })
+  return embedding.files.map((file) => ({ name: prefix + file.name, bytes: file.bytes }))
+}
+
 /** Builds every artefact in memory. `articles` must already be sorted. */
 export function makeArtefacts(
   articles: readonly StoredArticle[],
@@ -104,43 +143,24 @@ export function makeArtefacts(
 ): Artefacts {
   const miniSearch = new MiniSearch<IndexedDocument>(MINISEARCH_OPTIONS)
   articles.forEach((article, n) => {
-    miniSearch.add({ n, title: article.title, summary: article.summary, body: article.body, topics: topicText(article.topics, topics) })
+    miniSearch.add(indexedDocument(article, n, topics))
     if (options.onIndexed && (n % 500 === 499 || n === articles.length - 1)) options.onIndexed(n + 1, articles.length)
   })
   const json = miniSearch.toJSON()
-  const files: Artefact[] = []
-  const pack = (prefix: string, compiled: ReturnType<typeof compileIndex>, articleCount: number): Manifest => {
-    const hash = createHash('sha256')
-    for (const file of [...compiled.files].sort((a, b) => compareCodeUnits(a.name, b.name))) {
-      hash.update(file.name).update('\0').update(file.bytes)
-    }
-    const manifest: Manifest = {
-      formatVersion: FORMAT_VERSION,
-      indexVersion: hash.digest('hex').slice(0, 16),
-      articleCount,
-      topics: topicCounts,
-      builtAt,
-      index: compiled.layout,
-    }
-    for (const file of compiled.files) files.push({ name: prefix + file.name, bytes: file.bytes })
-    files.push({ name: prefix + FILES.manifest, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) })
-    return manifest
-  }
-  const compiled = compileIndex(json, articles, topicCounts)
+  const stats = corpusStatistics(json, articles)
+  const compiled = compileIndex(json, articles, topicCounts, stats)
   // The suggest lexicon (surface forms, titles) is part of the index version, so ETags change with it.
   compiled.files.push(...suggestArtefacts(articles))
-  const manifest = pack('', compiled, articles.length)
+  const { files, manifest } = packIndex(compiled, topicCounts, builtAt, articles.length)
   const embedding = embedArtefacts(files, { budgetBytes: options.embedBudgetBytes })
   files.push(...embedding.files, ASSETS_IGNORE)
   const shards = options.shards ?? 0
   for (let i = 0; i < shards; i++) {
-    const docBase = Math.floor((articles.length * i) / shards)
-    const docCount = Math.floor((articles.length * (i + 1)) / shards) - docBase
+    const shard = shardRange(articles.length, i, shards)
     const prefix = `shard-${i}/`
-    pack(prefix, compileIndex(json, articles, topicCounts, { shard: { index: i, count: shards, docBase, docCount } }), docCount)
-    const own = files.filter((file) => file.name.startsWith(prefix)).map((file) => ({ name: file.name.slice(prefix.length), bytes: file.bytes }))
-    const shardEmbedding = embedArtefacts(own, { budgetBytes: options.embedBudgetBytes, names: SHARD_EMBEDDED_FILES })
-    files.push(...shardEmbedding.files.map((file) => ({ name: prefix + file.name, bytes: file.bytes })))
+    const packed = packIndex(compileIndex(json, articles.slice(shard.docBase, shard.docBase + shard.docCount), topicCounts, stats, { shard }), topicCounts, builtAt, shard.docCount)
+    files.push(...packed.files.map((file) => ({ name: prefix + file.name, bytes: file.bytes })))
+    files.push(...shardEmbedding(packed.files, options.embedBudgetBytes, prefix))
   }
   if (options.reference) files.push({ name: FILES.reference, bytes: Buffer.from(JSON.stringify(json)) })
   return { manifest, files, embedding: { embedded: embedding.embedded, gzipBytes: embedding.gzipBytes } }
@@ -196,6 +216,18 @@ export async function recoverInterrupted(outDir: string): Promise<void> {
  * removes what it left (see `recoverInterrupted`).
  */
 export async function writeArtefacts(outDir: string, files: readonly Artefact[]): Promise<void> {
+  await writeOutDir(outDir, async (write) => {
+    for (const file of files) await write(file)
+  })
+}
+
+/**
+ * {@link writeArtefacts} for a build that makes its files a part at a time
+ * (`./shards.ts`): `produce` calls `write` for each file, into the temporary
+ * directory; the swap happens once it has returned. An error it throws leaves
+ * `outDir` as it was.
+ */
+export async function writeOutDir(outDir: string, produce: (write: (file: Artefact) => Promise<void>) => Promise<void>): Promise<void> {
   const parent = dirname(outDir)
   const temp = join(parent, `.${basename(outDir)}.${process.pid}.tmp`)
   const old = join(parent, `.${basename(outDir)}.${process.pid}.old`)
@@ -203,9 +235,15 @@ export async function writeArtefacts(outDir: string, files: readonly Artefact[])
     await recoverInterrupted(outDir)
     await rm(temp, { recursive: true, force: true })
     await mkdir(temp, { recursive: true })
-    const dirs = new Set(files.map((file) => dirname(join(temp, file.name))))
-    for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true })
-    for (const file of files) await writeFile(join(temp, file.name), file.bytes)
+    const dirs = new Set<string>()
+    await produce(async (file) => {
+      const dir = dirname(join(temp, file.name))
+      if (!dirs.has(dir)) {
+        await mkdir(dir, { recursive: true })
+        dirs.add(dir)
+      }
+      await writeFile(join(temp, file.name), file.bytes)
+    })
     let hadOld = true
     try {
       await rename(outDir, old)
@@ -223,6 +261,7 @@ export async function writeArtefacts(outDir: string, files: readonly Artefact[])
   } catch (error) {
     // Best effort: the temporary directory may not exist, or its parent may not.
     await rm(temp, { recursive: true, force: true }).catch(() => undefined)
+    if (error instanceof BuildError) throw error
     throw new BuildError(`cannot write the index to "${outDir}": ${(error as Error).message}`)
   }
 }

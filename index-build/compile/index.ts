@@ -13,16 +13,23 @@
  * `processTerm` MiniSearch indexed with), and the compiler checks that every
  * (term, field, document) has exactly tf positions, so the two cannot drift.
  *
- * Sharding: {@link compileIndex} with a `shard` compiles only the documents
- * [docBase, docBase + count) but keeps the *global* statistics — document
- * count N, average field lengths, and per-field document frequencies in the
- * dictionary — and the global dictionary itself (terms with no local postings
- * included), so a shard scores every document exactly as the single index
+ * Statistics: the dictionary, its per-field document frequencies, the
+ * document count N and the average field lengths come from a separate
+ * {@link CorpusStatistics}, not from the JSON. For one index they are the
+ * JSON's own ({@link corpusStatistics}); for a shard they are the whole
+ * corpus's, so a shard scores every document exactly as the single index
  * does, and prefix/fuzzy expansion (and its cap) picks the same terms.
+ *
+ * Sharding: {@link compileIndex} with a `shard` writes the postings, document
+ * table and fragments of the documents [docBase, docBase + docCount) only.
+ * `json` may index just those (the two-pass build of `../shards.ts`, which
+ * never holds the whole corpus in one MiniSearch) or more (`../write.ts`,
+ * whose single index holds all): postings of other documents are skipped.
  *
  * @example
  * ```ts
- * const { files, layout } = compileIndex(miniSearch.toJSON(), articles, manifestTopics)
+ * const json = miniSearch.toJSON()
+ * const { files, layout } = compileIndex(json, articles, manifestTopics, corpusStatistics(json, articles))
  * ```
  */
 import type { AsPlainObject } from 'minisearch'
@@ -57,7 +64,7 @@ export interface CompiledFile {
 }
 
 export interface CompileOptions {
-  /** Compile a shard: global internal numbers [docBase, docBase + count). */
+  /** Compile a shard: global internal numbers [docBase, docBase + docCount). */
   shard?: { index: number; count: number; docBase: number; docCount: number }
   chunkBytes?: number
 }
@@ -67,37 +74,104 @@ export interface Compiled {
   layout: IndexLayout
 }
 
+/**
+ * What a score needs of the whole corpus, whichever part of it is compiled:
+ * the dictionary (every term, code-unit order) with per-field document
+ * frequencies, N, the average field lengths and the date range.
+ */
+export interface CorpusStatistics {
+  documentCount: number
+  /** Per field, in {@link IndexedFields} order, as MiniSearch averages them (a running mean in insertion order). */
+  averageFieldLength: number[]
+  /** Every term of the corpus, sorted by code units. */
+  terms: string[]
+  /** Document frequency of term t in field f at `t * F + f`. */
+  df: Uint32Array
+  /** Newest and oldest date (ms since 1970) of the corpus; null when none is dated. */
+  dates: { newest: number | null; oldest: number | null }
+}
+
 type FieldPostings = Record<string, number>
 
-export function compileIndex(
-  json: AsPlainObject,
-  articles: readonly StoredArticle[],
-  topics: readonly Topic[],
-  options: CompileOptions = {},
-): Compiled {
-  const fields = IndexedFields
-  const F = fields.length
-  const fieldIdOf = fields.map((field) => {
+/** The field ids of the JSON, in {@link IndexedFields} order. */
+function fieldIdsOf(json: AsPlainObject): number[] {
+  return IndexedFields.map((field) => {
     const id = json.fieldIds[field]
     if (id === undefined) throw new Error(`MiniSearch index has no field "${field}"`)
     return id
   })
+}
+
+/** Newest and oldest of the dates (ms since 1970, NaN when undated). */
+export function dateRange(dates: Iterable<number>): CorpusStatistics['dates'] {
+  let newest: number | null = null
+  let oldest: number | null = null
+  for (const date of dates) {
+    if (Number.isNaN(date)) continue
+    if (newest === null || date > newest) newest = date
+    if (oldest === null || date < oldest) oldest = date
+  }
+  return { newest, oldest }
+}
+
+/** The statistics of a MiniSearch JSON that indexes the whole corpus (`articles`, in internal-number order). */
+export function corpusStatistics(json: AsPlainObject, articles: readonly StoredArticle[]): CorpusStatistics {
+  const F = IndexedFields.length
+  const fieldIdOf = fieldIdsOf(json)
+  const entries = json.index.map(([term, data]) => [term, data] as [string, Record<string, FieldPostings>])
+  entries.sort((a, b) => compareCodeUnits(a[0], b[0]))
+  const df = new Uint32Array(entries.length * F)
+  entries.forEach(([, data], t) => {
+    for (let f = 0; f < F; f++) {
+      const freqs = data[String(fieldIdOf[f])]
+      if (freqs) df[t * F + f] = Object.keys(freqs).length
+    }
+  })
+  return {
+    documentCount: json.documentCount,
+    averageFieldLength: fieldIdOf.map((id) => json.averageFieldLength[id] ?? 0),
+    terms: entries.map(([term]) => term),
+    df,
+    dates: dateRange(articles.map(dateKey)),
+  }
+}
+
+function dateKey(article: StoredArticle): number {
+  return article.date === null ? Number.NaN : dateSortKey(article.date)
+}
+
+/**
+ * Compiles the documents of `articles` (all of them; a shard's when
+ * `options.shard` is set, which numbers them from its `docBase`) scored with
+ * `stats`. `json` must index at least these documents, with these numbers.
+ */
+export function compileIndex(
+  json: AsPlainObject,
+  articles: readonly StoredArticle[],
+  topics: readonly Topic[],
+  stats: CorpusStatistics,
+  options: CompileOptions = {},
+): Compiled {
+  const fields = IndexedFields
+  const F = fields.length
+  const fieldIdOf = fieldIdsOf(json)
   // Short id → internal number.
   const numberOf = new Map<number, number>()
   for (const [shortId, n] of Object.entries(json.documentIds)) numberOf.set(Number(shortId), n as number)
   const docBase = options.shard?.docBase ?? 0
-  const localCount = options.shard?.docCount ?? articles.length
+  const localCount = articles.length
+  if (options.shard && options.shard.docCount !== localCount) throw new Error(`shard ${options.shard.index}: ${localCount} articles given for ${options.shard.docCount}`)
   const inShard = (n: number) => n >= docBase && n < docBase + localCount
+  const dataOf = new Map(json.index as [string, Record<string, FieldPostings>][])
 
-  // Dictionary: every term (the global dictionary, also in a shard), in code-unit order.
-  const entries = json.index.map(([term, data]) => [term, data] as [string, Record<string, FieldPostings>])
-  entries.sort((a, b) => compareCodeUnits(a[0], b[0]))
-  const T = entries.length
+  // Dictionary: every term of the corpus (also in a shard), in code-unit order.
+  const terms = stats.terms
+  const T = terms.length
+  if (stats.df.length !== T * F) throw new Error(`statistics: ${stats.df.length} document frequencies for ${T} terms × ${F} fields`)
   let C = 0
-  for (const [term] of entries) C += term.length
+  for (const term of terms) C += term.length
 
   const termStart = new Uint32Array(T + 1)
-  const df = new Uint32Array(T * F)
   const postStart = new Uint32Array(T * F + 1)
   const chars = new Uint16Array(C)
   const chunkLimit = options.chunkBytes ?? POSTINGS_CHUNK_BYTES
@@ -112,7 +186,8 @@ export function compileIndex(
   let total = 0
   let c = 0
   for (let t = 0; t < T; t++) {
-    const [term, data] = entries[t]!
+    const term = terms[t]!
+    const data = dataOf.get(term)
     termStart[t] = c
     for (let i = 0; i < term.length; i++) chars[c++] = term.charCodeAt(i)
     if (!open) {
@@ -123,30 +198,32 @@ export function compileIndex(
     for (let f = 0; f < F; f++) {
       postStart[t * F + f] = total + chunk.length
       positionOffsets.push(positionData.length)
-      const freqs = data[String(fieldIdOf[f])]
+      const freqs = data?.[String(fieldIdOf[f])]
       if (!freqs) continue
       const postings: [number, number][] = []
-      for (const [shortId, tf] of Object.entries(freqs)) {
+      for (const shortId in freqs) {
         const n = numberOf.get(Number(shortId))
-        if (n === undefined) continue // removed document (never, in a fresh build)
-        postings.push([n, tf])
+        if (n === undefined || !inShard(n)) continue // not this shard's (or a removed document: never, in a fresh build)
+        postings.push([n - docBase, freqs[shortId]!])
       }
-      df[t * F + f] = postings.length
       postings.sort((a, b) => a[0] - b[0])
       let previous = 0
       const fieldPositions = termPositions?.[f]
-      for (const [n, tf] of postings) {
-        if (!inShard(n)) continue
-        const local = n - docBase
+      let j = 0 // walks fieldPositions.docs, which ascend as the postings do
+      for (const [local, tf] of postings) {
         pushVarint(chunk, local - previous)
         pushVarint(chunk, tf)
         previous = local
-        const positions = fieldPositions?.get(n)
-        if (!positions || positions.length !== tf) {
-          throw new Error(`positions of "${term}" in ${fields[f]} of document ${n}: ${positions?.length ?? 0}, but MiniSearch counted tf ${tf}`)
+        while (fieldPositions && j < fieldPositions.docs.length && fieldPositions.docs[j]! < local) j++
+        const found = fieldPositions !== undefined && fieldPositions.docs[j] === local
+        const from = found ? (j === 0 ? 0 : fieldPositions.ends[j - 1]!) : 0
+        const to = found ? fieldPositions.ends[j]! : 0
+        if (to - from !== tf) {
+          throw new Error(`positions of "${term}" in ${fields[f]} of document ${docBase + local}: ${to - from}, but MiniSearch counted tf ${tf}`)
         }
         let last = 0
-        for (const p of positions) {
+        for (let k = from; k < to; k++) {
+          const p = fieldPositions!.positions[k]!
           pushVarint(positionData, p - last)
           last = p
         }
@@ -174,11 +251,10 @@ export function compileIndex(
     positionChunks.push(Buffer.from(u32([POSITIONS_MAGIC, 0, 0]).buffer))
   }
 
-  const termsBin = concat([u32([TERMS_MAGIC, T, F, C]), termStart, df, postStart, chars])
+  const termsBin = concat([u32([TERMS_MAGIC, T, F, C]), termStart, stats.df, postStart, chars])
   if (TERMS_LAYOUT.headerWords !== 4) throw new Error('unreachable')
 
   // Per-document table of the local documents.
-  const local = articles.slice(docBase, docBase + localCount)
   const fieldLength = new Uint32Array(localCount * F)
   for (const [shortId, lengths] of Object.entries(json.fieldLength)) {
     const n = numberOf.get(Number(shortId))
@@ -188,7 +264,7 @@ export function compileIndex(
   const topicIdOf = new Map(topics.map((topic, i) => [topic.slug, i]))
   const topicStart = new Uint32Array(localCount + 1)
   const topicIdList: number[] = []
-  local.forEach((article, d) => {
+  articles.forEach((article, d) => {
     topicStart[d] = topicIdList.length
     for (const slug of article.topics) {
       const id = topicIdOf.get(slug)
@@ -198,18 +274,17 @@ export function compileIndex(
   })
   topicStart[localCount] = topicIdList.length
   const idOrder = Uint32Array.from(
-    local.map((_, d) => d).sort((a, b) => compareCodeUnits(local[a]!.id, local[b]!.id)),
+    articles.map((_, d) => d).sort((a, b) => compareCodeUnits(articles[a]!.id, articles[b]!.id)),
   )
   // Dates: ms since 1970 (NaN when undated), non-increasing in the internal number.
-  const dates = Float64Array.from(local, (article) => (article.date === null ? Number.NaN : dateSortKey(article.date)))
-  const allDates = articles.map((article) => (article.date === null ? Number.NaN : dateSortKey(article.date))).filter((d) => !Number.isNaN(d))
+  const dates = Float64Array.from(articles, dateKey)
   const docsBin = concat([u32([DOCS_MAGIC, localCount, F, topicIdList.length]), dates, fieldLength, topicStart, idOrder, Uint16Array.from(topicIdList)])
   if (DOCS_LAYOUT.headerWords !== 4) throw new Error('unreachable')
 
   const files: CompiledFile[] = [
     { name: FILES.terms, bytes: termsBin },
     { name: FILES.docs, bytes: docsBin },
-    { name: FILES.ids, bytes: Buffer.from(JSON.stringify(local.map((article) => article.id))) },
+    { name: FILES.ids, bytes: Buffer.from(JSON.stringify(articles.map((article) => article.id))) },
   ]
   chunks.forEach((bytes, i) => files.push({ name: FILES.postings(i), bytes }))
   positionChunks.forEach((bytes, i) => files.push({ name: FILES.positions(i), bytes }))
@@ -217,18 +292,18 @@ export function compileIndex(
   const fragmentCount = Math.ceil(localCount / perFragment)
   for (let k = 0; k < fragmentCount; k++) {
     const first = k * perFragment
-    const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: local.slice(first, first + perFragment) }
+    const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: articles.slice(first, first + perFragment) }
     files.push({ name: FILES.fragment(k), bytes: Buffer.from(JSON.stringify(fragment)) })
   }
 
   const layout: IndexLayout = {
     fields: [...fields],
-    documentCount: json.documentCount,
-    averageFieldLength: fieldIdOf.map((id) => json.averageFieldLength[id] ?? 0),
+    documentCount: stats.documentCount,
+    averageFieldLength: [...stats.averageFieldLength],
     termCount: T,
     postings: { files: chunks.map((_, i) => FILES.postings(i)), firstTerm, bytes: chunks.map((bytes) => bytes.length) },
     positions: { files: positionChunks.map((_, i) => FILES.positions(i)), bytes: positionChunks.map((bytes) => bytes.length) },
-    dates: { newest: allDates.length ? allDates.reduce((a, b) => Math.max(a, b)) : null, oldest: allDates.length ? allDates.reduce((a, b) => Math.min(a, b)) : null },
+    dates: stats.dates,
     fragments: { perFragment, count: fragmentCount },
     localDocumentCount: localCount,
     ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, docBase } } : {}),
@@ -236,18 +311,32 @@ export function compileIndex(
   return { files, layout }
 }
 
-/** Per term, per field id (in {@link IndexedFields} order): internal number → token positions. */
-type TermPositions = Map<string, Map<number, number[]>[]>
+/**
+ * One term's positions in one field: the documents that have it, ascending
+ * (local numbers), and for document `docs[j]` its positions
+ * `positions[ends[j - 1] .. ends[j])` (from 0 for j = 0), ascending.
+ */
+interface FieldPositions {
+  docs: number[]
+  ends: number[]
+  positions: number[]
+}
+
+/** Per term, per field (in {@link IndexedFields} order; undefined when the term is not in it). */
+type TermPositions = Map<string, (FieldPositions | undefined)[]>
 
 const positionCache = new WeakMap<readonly StoredArticle[], TermPositions>()
 
 /**
- * Token positions of every term in every field of every article, counted as
+ * Token positions of every term in every field of every article (numbered
+ * from 0 in `articles` order), counted as
  * MiniSearch counts terms: the raw tokens of `tokenize`, each giving zero or
  * more terms through `processTerm`, all at the token's position; a token
  * advances the position by {@link tokenAdvance} (2, or 1 for a stop word). The topics
  * field is the text `index-build/write.ts` (`topicText`) indexes: each
- * display name and slug, once. Cached per article list (the shards reuse it).
+ * display name and slug, once. Flat arrays rather than a map per term and
+ * document: at 100,000 articles a map per (term, field) of arrays per
+ * document cost most of the build. Cached per article list.
  */
 export function tokenPositions(articles: readonly StoredArticle[], topics: readonly Topic[]): TermPositions {
   const cached = positionCache.get(articles)
@@ -269,11 +358,16 @@ export function tokenPositions(articles: readonly StoredArticle[], topics: reado
         p += tokenAdvance(terms)
         for (const term of terms) {
           let perField = out.get(term)
-          if (!perField) out.set(term, (perField = Array.from({ length: F }, () => new Map<number, number[]>())))
-          const byDoc = perField[f]!
-          const list = byDoc.get(n)
-          if (list) list.push(at)
-          else byDoc.set(n, [at])
+          if (!perField) out.set(term, (perField = new Array<FieldPositions | undefined>(F).fill(undefined)))
+          let list = perField[f]
+          if (!list) perField[f] = list = { docs: [], ends: [], positions: [] }
+          const last = list.docs.length - 1
+          if (last < 0 || list.docs[last] !== n) {
+            list.docs.push(n)
+            list.ends.push(0)
+          }
+          list.positions.push(at)
+          list.ends[list.docs.length - 1] = list.positions.length
         }
       }
     })
