@@ -23,6 +23,7 @@ import { compareCodeUnits } from './compare'
 import { isRejection, type ParserContext } from './formats'
 import type { InputFile } from './inputs'
 import { decodeText } from './decode'
+import { BuildError } from './errors'
 import { parseJsonLines } from './formats/jsonl'
 import { normalizeRecord, type NormalizeResult } from './normalize'
 import { emptyCounts, type BuildReport, type FileReport } from './report'
@@ -59,6 +60,7 @@ export async function collectArticles(files: readonly InputFile[], options: Coll
     const counts: FileReport = { file: input.display, ...emptyCounts() }
     report.files.push(counts)
     const file = input.display
+    checkInputSize(file, options.sizes?.[index])
     const decoded = decodeText(await readFile(input.path))
     if (decoded.binaryAt !== undefined) {
       // A binary file is one unreadable input: counted, rejected, named.
@@ -143,4 +145,19 @@ function countTopics(articles: readonly StoredArticle[], topics: TopicRegistry):
   return [...counts]
     .map(([slug, count]) => ({ name: topics.name(slug), slug, count }))
     .sort((a, b) => b.count - a.count || compareCodeUnits(a.slug, b.slug))
+}
+
+/**
+ * The largest input file, in bytes: a file is decoded into one string, and V8
+ * strings hold at most 2^29 − 24 UTF-16 code units (512 MiB); one byte of
+ * UTF-8 is at most one code unit, so a file this size always fits.
+ */
+export const MAX_INPUT_BYTES = 0x1fffffe8
+
+/** Throws a {@link BuildError} naming the file when it is too large to read whole. */
+export function checkInputSize(file: string, bytes: number | undefined): void {
+  if (bytes === undefined || bytes <= MAX_INPUT_BYTES) return
+  throw new BuildError(
+    `${file}: ${bytes} bytes, over the ${MAX_INPUT_BYTES} bytes (512 MiB) one input file may have; split it into several files (e.g. split -l 100000 --additional-suffix=.jsonl) and give their directory`,
+  )
 }
