@@ -3,7 +3,8 @@
  *
  * Stages, each in its own module: find input files (`inputs.ts`), read and
  * account for every record (`collect.ts`, with `formats/` and
- * `normalize.ts`), then sort, index and write (`write.ts`). The fail/warn
+ * `normalize.ts`), then sort, index and write (`write.ts`; with
+ * `shardsOnly`, `shards.ts`). The fail/warn
  * policy is documented in `report.ts`.
  *
  * Usage problems (missing input, bad `--map`, bad `SOURCE_DATE_EPOCH`) and
@@ -27,6 +28,7 @@ import { BuildError } from './errors'
 import { checkFieldMap, type FieldMap } from './field-map'
 import { listInputs } from './inputs'
 import { warningLines, type BuildReport } from './report'
+import { writeShardsOnly } from './shards'
 import { makeArtefacts, recoverInterrupted, sortArticles, writeArtefacts } from './write'
 
 export interface BuildProgress {
@@ -57,6 +59,8 @@ export interface BuildOptions {
   reference: boolean
   /** `--shards k`: also write k shards, `shard-<i>/`, with global statistics. Default: 0. */
   shards: number
+  /** `--shards-only`: write only the shards, each a self-contained assets directory, in two passes (`shards.ts`). Default: `false`. */
+  shardsOnly: boolean
   /** Gzip budget of the files embedded in the Worker script (`embed.ts`); `--no-embed` sets 0. Default: 2 MiB. */
   embedBudgetBytes: number
   onProgress?: (progress: BuildProgress) => void
@@ -70,6 +74,7 @@ export const DEFAULT_BUILD_OPTIONS: Omit<BuildOptions, 'cwd' | 'sourceDateEpoch'
   dryRun: false,
   reference: false,
   shards: 0,
+  shardsOnly: false,
   embedBudgetBytes: DEFAULT_EMBED_BUDGET,
 }
 
@@ -80,8 +85,10 @@ export interface BuildResult {
   report: BuildReport
   /** Output directory, as given. */
   outDir: string
-  /** The manifest written, or null when nothing was written. */
+  /** The manifest written, or null when nothing was written (or only shards). */
   manifest: Manifest | null
+  /** With `shardsOnly`: each shard's manifest, in shard order; otherwise empty. */
+  shardManifests: Manifest[]
   /** Whether the first-read files were embedded in the script (`embedded.js`), and their gzip size; null when nothing was written. */
   embedding: EmbeddingSummary | null
   /** Artefacts written, with their sizes in bytes. */
@@ -107,6 +114,8 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
   if (!Number.isInteger(settings.shards) || settings.shards < 0 || settings.shards > 64) {
     throw new BuildError(`--shards must be a whole number from 0 to 64, got "${settings.shards}"`)
   }
+  if (settings.shardsOnly && settings.shards < 1) throw new BuildError('--shards-only needs --shards K (1 to 64)')
+  if (settings.shardsOnly && settings.reference) throw new BuildError('--reference writes the single index\'s MiniSearch JSON, which --shards-only never builds')
   const timestamp = builtAt(settings.sourceDateEpoch)
   const { onProgress } = settings
 
@@ -122,7 +131,7 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
   // First, whatever happens next: a previous build killed part way may have left the last good index aside.
   if (!settings.dryRun) await recoverInterrupted(outDir)
   const result: BuildResult = {
-    ok: true, failures: [], report, outDir: settings.out, manifest: null, embedding: null, artefacts: [], durationMs: 0,
+    ok: true, failures: [], report, outDir: settings.out, manifest: null, shardManifests: [], embedding: null, artefacts: [], durationMs: 0,
   }
 
   if (report.total.indexed === 0) result.failures.push('no article was indexed')
@@ -132,7 +141,16 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
   }
   result.ok = result.failures.length === 0
 
-  if (result.ok && !settings.dryRun) {
+  if (result.ok && !settings.dryRun && settings.shardsOnly) {
+    const articles = sortArticles(collected.articles)
+    const written = await writeShardsOnly(outDir, articles, report.topics, collected.topics, timestamp, {
+      shards: settings.shards,
+      embedBudgetBytes: settings.embedBudgetBytes,
+      onIndexed: (done, total) => onProgress?.({ phase: 'index', done, total, records: report.total.read }),
+    })
+    result.shardManifests = written.manifests
+    result.artefacts = written.artefacts
+  } else if (result.ok && !settings.dryRun) {
     const articles = sortArticles(collected.articles)
     const { files: artefacts, manifest, embedding } = makeArtefacts(articles, report.topics, collected.topics, timestamp, {
       reference: settings.reference,

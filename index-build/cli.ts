@@ -3,7 +3,7 @@
  *
  * ```text
  * tsx index-build/cli.ts [paths...] [--out generated/assets] [--map id=_id,body=text]
- *                        [--strict] [--quiet] [--verbose] [--dry-run] [--reference] [--shards k] [--no-embed]
+ *                        [--strict] [--quiet] [--verbose] [--dry-run] [--reference] [--shards k [--shards-only]] [--no-embed]
  * ```
  *
  * Exit code 0 when the index was written (warnings included), 1 when the build
@@ -39,6 +39,9 @@ options:
       --dry-run        read and report, write nothing
       --reference      also write the MiniSearch JSON (reference/minisearch.json), for tests
       --shards K       also write K shards (shard-<i>/) compiled with global statistics
+      --shards-only    with --shards K: write only the K shards, each a self-contained assets
+                       directory, in two passes that never hold the whole corpus in one
+                       MiniSearch (for corpora too large for one index; docs/sharding.md)
       --no-embed       do not embed the dictionary, document table, ids and lexicon in the
                        Worker script (embedded.js); by default they are when their gzip size
                        is at most 2 MiB
@@ -106,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean', default: false },
         reference: { type: 'boolean', default: false },
         shards: { type: 'string', default: '0' },
+        'shards-only': { type: 'boolean', default: false },
         'no-embed': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -130,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
       dryRun: values['dry-run'],
       reference: values.reference,
       shards: /^\d+$/.test(values.shards) ? Number(values.shards) : Number.NaN,
+      shardsOnly: values['shards-only'],
       ...(values['no-embed'] ? { embedBudgetBytes: 0 } : {}),
       onProgress: bar?.update,
     })
@@ -152,6 +157,10 @@ async function main(argv: string[]): Promise<number> {
         const { embedded, gzipBytes } = result.embedding!
         const size = `${(gzipBytes / 2 ** 20).toFixed(2)} MiB gzip`
         console.log(embedded ? `embedded in the Worker script (embedded.js): manifest, dictionary, document table, ids, lexicon, ${size}` : `not embedded in the script (${size}, over the budget): the Worker reads them from the assets`)
+      } else if (result.shardManifests.length > 0) {
+        const sizes = summarizeArtefacts(result.artefacts).join(', ')
+        const counts = result.shardManifests.map((manifest) => manifest.articleCount).join(' + ')
+        console.log(`wrote ${result.outDir}/: ${sizes}; ${counts} articles in ${result.shardManifests.length} shards, in ${seconds} s`)
       } else console.log(`dry run: nothing written, in ${seconds} s`)
     }
     return 0

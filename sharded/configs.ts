@@ -6,7 +6,11 @@
  * - `<name>-shard-<i>`: `src/shard/index.ts` over the whole assets dir with
  *   `INDEX_PREFIX = "shard-<i>/"`, the `embedded-index` alias at
  *   `shard-<i>/embedded.js`, `workers_dev = false` (no public URL when
- *   deployed: reachable only through service bindings);
+ *   deployed: reachable only through service bindings). The whole dir, also
+ *   for a `--shards-only` build whose `shard-<i>/` directories are
+ *   self-contained: wrangler 4.86's `dev` with several configs serves the
+ *   first Worker's assets directory to every Worker (shard 3 read shard 0's
+ *   files), so locally all shards must share one;
  * - `<name>-front`: `src/front/index.ts`, no assets, one `[[services]]`
  *   binding `SHARD_<i>` per shard.
  *

@@ -89,8 +89,13 @@ export function surfaceForms(articles: readonly ArticleText[]): Map<string, stri
   return out
 }
 
-/** The lexicon's data: surfaces coded against their stems, and the titles. */
-export function lexiconData(articles: readonly ArticleText[]): LexiconData {
+export interface LexiconOptions {
+  /** Write the titles. Default: true; the shards-only build (`../shards.ts`) writes none. */
+  titles: boolean
+}
+
+/** The lexicon's data: surfaces coded against their stems, and the titles (none with `titles: false`). */
+export function lexiconData(articles: readonly ArticleText[], options: LexiconOptions = { titles: true }): LexiconData {
   const surfaces = surfaceForms(articles)
   const stems: string[] = []
   const codes: string[] = []
@@ -100,10 +105,11 @@ export function lexiconData(articles: readonly ArticleText[]): LexiconData {
     stems.push(stem)
     codes.push(code)
   }
-  return { version: LEXICON_VERSION, count: articles.length, stems, surfaces: codes, titles: articles.map((article) => article.title) }
+  const titles = options.titles ? articles.map((article) => article.title) : []
+  return { version: LEXICON_VERSION, count: articles.length, stems, surfaces: codes, titles }
 }
 
 /** The files of this step, to add to the out dir: `suggest/lexicon.json`. `articles` in index order. */
-export function suggestArtefacts(articles: readonly ArticleText[]): SuggestArtefact[] {
-  return [{ name: LEXICON_FILE, bytes: Buffer.from(JSON.stringify(lexiconData(articles))) }]
+export function suggestArtefacts(articles: readonly ArticleText[], options?: LexiconOptions): SuggestArtefact[] {
+  return [{ name: LEXICON_FILE, bytes: Buffer.from(JSON.stringify(lexiconData(articles, options))) }]
 }

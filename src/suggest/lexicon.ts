@@ -15,7 +15,9 @@
  *   stem as one letter giving how many code units of the stem to drop
  *   (`A` = 0 … `Z` = 25) followed by what to append: `price` + `As` =
  *   "prices", `compani` + `By` = "company";
- * - `titles`: article titles by internal number (`count` of them).
+ * - `titles`: article titles by internal number (`count` of them), or none
+ *   (a shards-only build's lexicon, `index-build/shards.ts`: `/suggest` then
+ *   reads the titles it shows from the article fragments).
  *
  * Every stem not listed is its own surface form.
  *
@@ -34,7 +36,7 @@ export const LEXICON_FILE = 'suggest/lexicon.json'
 
 export interface LexiconData {
   version: number
-  /** Articles the titles cover: must equal the index's article count. */
+  /** Articles of the corpus the lexicon was made from: must equal the index's article count. `titles` has that many, or none. */
   count: number
   stems: string[]
   surfaces: string[]
