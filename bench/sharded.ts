@@ -65,6 +65,16 @@ async function measure(label: string, configs: string | string[]): Promise<Map<s
       if (response.status !== 200) throw new Error(`${label}: ${queryPath(query)} answered ${response.status}`)
       return ms
     }
+    // Ready → first answer (the shards load their indexes on it; a 503 while they do is retried).
+    const firstPath = queryPath(warmup[0]!)
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const response = await fetch(server.url + firstPath)
+      await response.arrayBuffer()
+      if (response.status === 200) break
+      if (response.status !== 503) throw new Error(`${label}: ${firstPath} answered ${response.status}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    console.error(`${label}: Ready → first /search 200 in ${(performance.now() - server.readyAt).toFixed(0)} ms`)
     for (const query of warmup) await send(query)
     const times = new Map<string, number[]>()
     for (const query of queries) times.set(query.type, [...(times.get(query.type) ?? []), await send(query)])
