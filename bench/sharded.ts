@@ -11,7 +11,10 @@
  * Usage: `tsx bench/sharded.ts [--assets generated/assets] [--data data] [--per-type 20] [--warm 5] [--shard-limits 0,9] [--label L]`
  * The assets dir must hold `shard-<i>/` (`npm run build -- --shards 4`). A
  * `--shards-only` build has no single index: then only the sharded side is
- * measured (the 1,000,000-article run of issue #3, `docs/benchmarks.md`).
+ * measured (the 1,000,000-article run of issue #3, `docs/benchmarks.md`),
+ * each shard serving its own `shard-<i>/` in a `wrangler dev` of its own, as
+ * deployed shards would (one session with all configs failed to start at 1M:
+ * "Failed to start ProxyWorker", with 65,000 asset files per Worker).
  *
  * `--shard-limits i,j,…`: also checks those shards against the one-Worker
  * limits, each shard's Worker served alone (its own public `/search`, over its
@@ -53,9 +56,19 @@ const warmup = new QueryGenerator(corpus, 7).mixed(Number(values.warm))
 const dir = `.tmp/bench-sharded-${process.pid}`
 mkdirSync(dir, { recursive: true })
 
-/** Milliseconds per query, by type; any answer but 200 fails the run. */
-async function measure(label: string, configs: string | string[]): Promise<Map<string, number[]>> {
-  const server = await startDev(configs)
+/**
+ * Milliseconds per query, by type; any answer but 200 fails the run. `configs`
+ * run in one `wrangler dev` session, or, with `separate`, each in its own
+ * (the shards first, the front, `configs[0]`, last: it finds them through
+ * wrangler's local dev registry).
+ */
+async function measure(label: string, configs: string | string[], separate = false): Promise<Map<string, number[]>> {
+  const others: Awaited<ReturnType<typeof startDev>>[] = []
+  if (separate && Array.isArray(configs)) {
+    for (const config of configs.slice(1)) others.push(await startDev(config))
+    console.error(`${label}: ${others.length} shard sessions ready`)
+  }
+  const server = await startDev(separate && Array.isArray(configs) ? configs[0]! : configs)
   try {
     const send = async (query: Query) => {
       const started = performance.now()
@@ -82,6 +95,7 @@ async function measure(label: string, configs: string | string[]): Promise<Map<s
     return times
   } finally {
     await server.stop()
+    for (const other of others) await other.stop()
   }
 }
 
@@ -105,8 +119,9 @@ function shardLimitRow(i: number, config: string, figures: Awaited<ReturnType<ty
 try {
   const label = values.label ? `${values.label}: ` : ''
   console.error(`${label}${assets}: ${shards} shards${hasSingle ? '' : ' (shards only, no single index)'}; ${queries.length} queries (${perType} per type), ${warmup.length} warm-up`)
-  const configs = shardedConfigs({ dir, assets, name: `bench-${process.pid}` })
-  const sharded = await measure(`front + ${shards} shards`, configs.all)
+  // A shards-only build: each shard serves its own directory, in a wrangler dev of its own (sharded/configs.ts says why).
+  const configs = shardedConfigs({ dir, assets, name: `bench-${process.pid}`, layout: hasSingle ? 'shared' : 'own' })
+  const sharded = await measure(`front + ${shards} shards`, configs.all, !hasSingle)
   const single = hasSingle ? await measure('single Worker', tempConfig({ dir, name: `bench-single-${process.pid}`, assets })) : undefined
   const all = (times: Map<string, number[]>) => [...times.values()].flat()
   const cells = (a: number[]) => [fmtMs(percentile(a, 50)), fmtMs(percentile(a, 99))]

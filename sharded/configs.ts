@@ -10,7 +10,9 @@
  *   for a `--shards-only` build whose `shard-<i>/` directories are
  *   self-contained: wrangler 4.86's `dev` with several configs serves the
  *   first Worker's assets directory to every Worker (shard 3 read shard 0's
- *   files), so locally all shards must share one;
+ *   files), so in one session all shards must share one. With `layout:
+ *   'own'` each shard serves its own directory instead, and each config runs
+ *   in its own session (see {@link ShardedConfigOptions});
  * - `<name>-front`: `src/front/index.ts`, no assets, one `[[services]]`
  *   binding `SHARD_<i>` per shard.
  *
@@ -57,18 +59,42 @@ function edit(path: string, change: (toml: string) => string): void {
   writeFileSync(path, change(readFileSync(path, 'utf8')))
 }
 
-export function shardedConfigs(options: { dir: string; assets: string; name?: string; shards?: number }): ShardedConfigs {
+export interface ShardedConfigOptions {
+  /** Where the configs are written. */
+  dir: string
+  /** The build's out dir. */
+  assets: string
+  /** Worker name prefix. Default: `edge-article-search`. */
+  name?: string
+  /** Number of shards. Default: as many as the out dir holds. */
+  shards?: number
+  /**
+   * `shared` (default): every shard serves the whole out dir with its
+   * `INDEX_PREFIX`, for one `wrangler dev` session with all the configs.
+   * `own`: each shard serves its own `shard-<i>/` (a `--shards-only` build,
+   * whose shard directories are self-contained, as a deployment has them);
+   * then each config must run in a `wrangler dev` of its own (the front
+   * finds the shards through wrangler's local dev registry), since one
+   * session serves the first Worker's assets directory to all.
+   */
+  layout?: 'shared' | 'own'
+}
+
+export function shardedConfigs(options: ShardedConfigOptions): ShardedConfigs {
   const name = options.name ?? 'edge-article-search'
   const k = options.shards ?? shardCount(options.assets)
   if (k === 0) throw new Error(`no shard-0/manifest.json in ${options.assets}: build with npm run build -- --shards 4`)
+  const own = options.layout === 'own'
   const shards = Array.from({ length: k }, (_, i) => {
-    const path = tempConfig({ dir: options.dir, name: `${name}-shard-${i}`, assets: options.assets, main: 'src/shard/index.ts' })
-    edit(path, (toml) =>
+    const shardDir = join(options.assets, `shard-${i}`)
+    if (own && !existsSync(join(shardDir, 'suggest', 'lexicon.json'))) throw new Error(`${shardDir} is not self-contained: build with --shards-only`)
+    const path = tempConfig({ dir: options.dir, name: `${name}-shard-${i}`, assets: own ? shardDir : options.assets, main: 'src/shard/index.ts' })
+    edit(path, (toml) => {
       // The shard's own embedded files (index-build/embed.ts).
-      withEmbeddedAlias(withoutBlock(toml, '[[ratelimits]]'), join(options.assets, `shard-${i}`))
+      const out = withEmbeddedAlias(withoutBlock(toml, '[[ratelimits]]'), shardDir)
         .replace(/^(name\s*=.*)$/m, '$1\n# Reachable only through the front\'s service binding.\nworkers_dev = false')
-        .replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`),
-    )
+      return own ? out : out.replace(/^\[vars\]$/m, `[vars]\nINDEX_PREFIX = ${JSON.stringify(`shard-${i}/`)}`)
+    })
     return path
   })
   const front = tempConfig({ dir: options.dir, name: `${name}-front`, assets: options.assets, main: 'src/front/index.ts' })
