@@ -9,6 +9,7 @@
  * Prints p50 / p99 per query type and their ratio (sharded / single).
  *
  * Usage: `tsx bench/sharded.ts [--assets generated/assets] [--data data] [--per-type 20] [--warm 5] [--shard-limits 0,9] [--label L]`
+ * (`--per-type 0` skips the end-to-end part.)
  * The assets dir must hold `shard-<i>/` (`npm run build -- --shards 4`). A
  * `--shards-only` build has no single index: then only the sharded side is
  * measured (the 1,000,000-article run of issue #3, `docs/benchmarks.md`),
@@ -121,17 +122,20 @@ try {
   console.error(`${label}${assets}: ${shards} shards${hasSingle ? '' : ' (shards only, no single index)'}; ${queries.length} queries (${perType} per type), ${warmup.length} warm-up`)
   // A shards-only build: each shard serves its own directory, in a wrangler dev of its own (sharded/configs.ts says why).
   const configs = shardedConfigs({ dir, assets, name: `bench-${process.pid}`, layout: hasSingle ? 'shared' : 'own' })
-  const sharded = await measure(`front + ${shards} shards`, configs.all, !hasSingle)
-  const single = hasSingle ? await measure('single Worker', tempConfig({ dir, name: `bench-single-${process.pid}`, assets })) : undefined
-  const all = (times: Map<string, number[]>) => [...times.values()].flat()
-  const cells = (a: number[]) => [fmtMs(percentile(a, 50)), fmtMs(percentile(a, 99))]
-  const row = (type: string, a: number[], b: number[] | undefined) =>
-    b ? [type, ...cells(a), ...cells(b), ratio(percentile(a, 50), percentile(b, 50)), ratio(percentile(a, 99), percentile(b, 99))] : [type, ...cells(a)]
-  const rows = QUERY_TYPES.filter((type) => sharded.has(type)).map((type) => row(type, sharded.get(type)!, single?.get(type)))
-  rows.push(row('all', all(sharded), single ? all(single) : undefined))
-  console.log(`\n${label}end-to-end /search latency, ms (wrangler dev, sequential, ${perType} per type):\n`)
-  const header = ['query type', `${shards} shards p50`, `${shards} shards p99`]
-  console.log(table(single ? [...header, 'single p50', 'single p99', 'p50 ratio', 'p99 ratio'] : header, rows))
+  // --per-type 0: only the shard limits.
+  if (perType > 0) {
+    const sharded = await measure(`front + ${shards} shards`, configs.all, !hasSingle)
+    const single = hasSingle ? await measure('single Worker', tempConfig({ dir, name: `bench-single-${process.pid}`, assets })) : undefined
+    const all = (times: Map<string, number[]>) => [...times.values()].flat()
+    const cells = (a: number[]) => [fmtMs(percentile(a, 50)), fmtMs(percentile(a, 99))]
+    const row = (type: string, a: number[], b: number[] | undefined) =>
+      b ? [type, ...cells(a), ...cells(b), ratio(percentile(a, 50), percentile(b, 50)), ratio(percentile(a, 99), percentile(b, 99))] : [type, ...cells(a)]
+    const rows = QUERY_TYPES.filter((type) => sharded.has(type)).map((type) => row(type, sharded.get(type)!, single?.get(type)))
+    rows.push(row('all', all(sharded), single ? all(single) : undefined))
+    console.log(`\n${label}end-to-end /search latency, ms (wrangler dev, sequential, ${perType} per type):\n`)
+    const header = ['query type', `${shards} shards p50`, `${shards} shards p99`]
+    console.log(table(single ? [...header, 'single p50', 'single p99', 'p50 ratio', 'p99 ratio'] : header, rows))
+  }
 
   if (limitShards.length > 0) {
     const limitRows: string[][] = []
