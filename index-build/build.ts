@@ -32,8 +32,8 @@ import { writeShardsOnly } from './shards'
 import { makeArtefacts, recoverInterrupted, sortArticles, writeArtefacts } from './write'
 
 export interface BuildProgress {
-  phase: 'read' | 'index'
-  /** Bytes read (phase `read`) or documents indexed (phase `index`). */
+  phase: 'read' | 'count' | 'index'
+  /** Bytes read (phase `read`), documents counted (phase `count`: `--shards-only`'s statistics pass) or indexed (phase `index`). */
   done: number
   total: number
   /** Records read so far. */
@@ -146,6 +146,7 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
     const written = await writeShardsOnly(outDir, articles, report.topics, collected.topics, timestamp, {
       shards: settings.shards,
       embedBudgetBytes: settings.embedBudgetBytes,
+      onCounted: (done, total) => onProgress?.({ phase: 'count', done, total, records: report.total.read }),
       onIndexed: (done, total) => onProgress?.({ phase: 'index', done, total, records: report.total.read }),
     })
     result.shardManifests = written.manifests

@@ -85,7 +85,8 @@ function progressBar(): { update: (progress: BuildProgress) => void; stop: () =>
       if (phase !== progress.phase) {
         if (phase) bar.stop()
         phase = progress.phase
-        bar.start(progress.total, progress.done, { phase: phase === 'read' ? 'reading (bytes)' : 'indexing (articles)' })
+        const label = { read: 'reading (bytes)', count: 'counting (articles)', index: 'indexing (articles)' }[phase]
+        bar.start(progress.total, progress.done, { phase: label })
       } else bar.update(progress.done)
     },
     stop() {

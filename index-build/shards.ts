@@ -55,6 +55,8 @@ export interface ShardsOnlyOptions {
   shards: number
   /** Gzip budget of each shard's embedded startup files (`./embed.ts`). Default: 2 MiB. */
   embedBudgetBytes?: number
+  /** Called as articles are counted (pass 1), with the count done and the total. */
+  onCounted?: (done: number, total: number) => void
   /** Called as articles are indexed (pass 2), with the count done and the total. */
   onIndexed?: (done: number, total: number) => void
 }
@@ -69,7 +71,7 @@ export interface CountedStatistics extends CorpusStatistics {
  * the analyzer MiniSearch indexes with (`MINISEARCH_OPTIONS`), as its `add`
  * counts them.
  */
-export function countStatistics(articles: readonly StoredArticle[], topics: TopicRegistry): CountedStatistics {
+export function countStatistics(articles: readonly StoredArticle[], topics: TopicRegistry, onCounted?: (done: number, total: number) => void): CountedStatistics {
   const F = IndexedFields.length
   const { tokenize, processTerm } = MINISEARCH_OPTIONS
   if (!tokenize || !processTerm) throw new Error('MINISEARCH_OPTIONS must set tokenize and processTerm')
@@ -102,6 +104,7 @@ export function countStatistics(articles: readonly StoredArticle[], topics: Topi
         }
       }
     })
+    if (onCounted && (n % 500 === 499 || n === articles.length - 1)) onCounted(n + 1, articles.length)
   })
   const terms = [...counts.keys()].sort(compareCodeUnits)
   const df = new Uint32Array(terms.length * F)
@@ -152,7 +155,7 @@ export async function writeShardsOnly(
   options: ShardsOnlyOptions,
 ): Promise<{ manifests: Manifest[]; artefacts: { file: string; bytes: number }[] }> {
   if (!Number.isInteger(options.shards) || options.shards < 1) throw new BuildError(`--shards-only needs --shards 1 or more, got ${options.shards}`)
-  const stats = countStatistics(articles, topics)
+  const stats = countStatistics(articles, topics, options.onCounted)
   const termIndex = new Map(stats.terms.map((term, t) => [term, t]))
   const dfSeen = new Uint32Array(stats.df.length)
   // Corpus-wide surface forms, no titles: the same file in every shard.

@@ -46,7 +46,9 @@ function filesUnder(dir: string): string[] {
 describe('countStatistics (pass 1)', () => {
   it('counts the dictionary, document frequencies, N and average field lengths as MiniSearch does', async () => {
     const { articles, topics, json } = await sample()
-    const counted = countStatistics(articles, topics)
+    const progress: [number, number][] = []
+    const counted = countStatistics(articles, topics, (done, total) => progress.push([done, total]))
+    expect(progress.at(-1)).toEqual([articles.length, articles.length])
     const { fieldLengths, ...statistics } = counted
     expect(statistics).toEqual(corpusStatistics(json, articles))
     // The running mean is the same double, not just close.
