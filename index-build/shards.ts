@@ -41,9 +41,8 @@
  */
 import MiniSearch from 'minisearch'
 import { IndexedFields, MINISEARCH_OPTIONS, type IndexedDocument, type Manifest, type StoredArticle, type TopicCount } from '../src/index-format'
-import { compileIndex, dateRange, type CorpusStatistics } from './compile'
+import { compileIndex, dateKey, dateRange, fieldIdsOf, type CorpusStatistics } from './compile'
 import { compareCodeUnits } from './compare'
-import { dateSortKey } from './dates'
 import { ASSETS_IGNORE } from './embed'
 import { BuildError } from './errors'
 import { suggestArtefacts } from './suggest'
@@ -114,7 +113,7 @@ export function countStatistics(articles: readonly StoredArticle[], topics: Topi
     averageFieldLength,
     terms,
     df,
-    dates: dateRange(articles.map((article) => (article.date === null ? Number.NaN : dateSortKey(article.date)))),
+    dates: dateRange(articles.map(dateKey)),
     fieldLengths,
   }
 }
@@ -122,7 +121,7 @@ export function countStatistics(articles: readonly StoredArticle[], topics: Topi
 /** Pass 2's check of one shard's MiniSearch JSON against pass 1: field lengths now, document frequencies summed into `dfSeen`. */
 export function checkShard(json: ReturnType<MiniSearch['toJSON']>, stats: CountedStatistics, termIndex: Map<string, number>, dfSeen: Uint32Array): void {
   const F = IndexedFields.length
-  const fieldIdOf = IndexedFields.map((field) => json.fieldIds[field]!)
+  const fieldIdOf = fieldIdsOf(json)
   for (const [shortId, lengths] of Object.entries(json.fieldLength)) {
     const n = json.documentIds[shortId] as number
     for (let f = 0; f < F; f++) {

@@ -94,7 +94,7 @@ export interface CorpusStatistics {
 type FieldPostings = Record<string, number>
 
 /** The field ids of the JSON, in {@link IndexedFields} order. */
-function fieldIdsOf(json: AsPlainObject): number[] {
+export function fieldIdsOf(json: AsPlainObject): number[] {
   return IndexedFields.map((field) => {
     const id = json.fieldIds[field]
     if (id === undefined) throw new Error(`MiniSearch index has no field "${field}"`)
@@ -136,7 +136,8 @@ export function corpusStatistics(json: AsPlainObject, articles: readonly StoredA
   }
 }
 
-function dateKey(article: StoredArticle): number {
+/** An article's date as ms since 1970, NaN when undated. */
+export function dateKey(article: StoredArticle): number {
   return article.date === null ? Number.NaN : dateSortKey(article.date)
 }
 
