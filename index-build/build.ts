@@ -24,6 +24,7 @@ import { resolve } from 'node:path'
 import type { Manifest } from '../src/index-format'
 import { collectArticles } from './collect'
 import { DEFAULT_EMBED_BUDGET, type EmbeddingSummary } from './embed'
+import type { LexiconSummary } from './suggest'
 import { BuildError } from './errors'
 import { checkFieldMap, type FieldMap } from './field-map'
 import { listInputs } from './inputs'
@@ -91,6 +92,8 @@ export interface BuildResult {
   shardManifests: Manifest[]
   /** Whether the first-read files were embedded in the script (`embedded.js`), and their gzip size; null when nothing was written. */
   embedding: EmbeddingSummary | null
+  /** Whether the suggest lexicon carries the title list, and its size; null when nothing was written (or only shards, whose lexicons never do). */
+  lexicon: LexiconSummary | null
   /** Artefacts written, with their sizes in bytes. */
   artefacts: { file: string; bytes: number }[]
   durationMs: number
@@ -131,7 +134,7 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
   // First, whatever happens next: a previous build killed part way may have left the last good index aside.
   if (!settings.dryRun) await recoverInterrupted(outDir)
   const result: BuildResult = {
-    ok: true, failures: [], report, outDir: settings.out, manifest: null, shardManifests: [], embedding: null, artefacts: [], durationMs: 0,
+    ok: true, failures: [], report, outDir: settings.out, manifest: null, shardManifests: [], embedding: null, lexicon: null, artefacts: [], durationMs: 0,
   }
 
   if (report.total.indexed === 0) result.failures.push('no article was indexed')
@@ -153,7 +156,7 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
     result.artefacts = written.artefacts
   } else if (result.ok && !settings.dryRun) {
     const articles = sortArticles(collected.articles)
-    const { files: artefacts, manifest, embedding } = makeArtefacts(articles, report.topics, collected.topics, timestamp, {
+    const { files: artefacts, manifest, embedding, lexicon } = makeArtefacts(articles, report.topics, collected.topics, timestamp, {
       reference: settings.reference,
       shards: settings.shards,
       embedBudgetBytes: settings.embedBudgetBytes,
@@ -162,6 +165,7 @@ export async function buildIndex(options: Partial<BuildOptions> = {}): Promise<B
     await writeArtefacts(outDir, artefacts)
     result.manifest = manifest
     result.embedding = embedding
+    result.lexicon = lexicon
     result.artefacts = artefacts.map((file) => ({ file: file.name, bytes: file.bytes.length }))
   }
   result.durationMs = performance.now() - started

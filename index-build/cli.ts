@@ -23,6 +23,7 @@ import { buildIndex, type BuildProgress } from './build'
 import { BuildError } from './errors'
 import { parseFieldMap } from './field-map'
 import { formatReport, rejectionLine, warningLines } from './report'
+import { DEFAULT_TITLES_BUDGET } from './suggest'
 
 const USAGE = `usage: tsx index-build/cli.ts [paths...] [options]
 
@@ -158,6 +159,8 @@ async function main(argv: string[]): Promise<number> {
         const { embedded, gzipBytes } = result.embedding!
         const size = `${(gzipBytes / 2 ** 20).toFixed(2)} MiB gzip`
         console.log(embedded ? `embedded in the Worker script (embedded.js): manifest, dictionary, document table, ids, lexicon, ${size}` : `not embedded in the script (${size}, over the budget): the Worker reads them from the assets`)
+        const { titles, titleBytes } = result.lexicon!
+        if (!titles) console.log(`titles not in the suggest lexicon (${(titleBytes / 2 ** 20).toFixed(1)} MiB, over the ${DEFAULT_TITLES_BUDGET / 2 ** 20} MiB budget, kept out of the Worker's heap): /suggest reads the titles it shows from the article fragments`)
       } else if (result.shardManifests.length > 0) {
         const sizes = summarizeArtefacts(result.artefacts).join(', ')
         const counts = result.shardManifests.map((manifest) => manifest.articleCount).join(' + ')

@@ -158,7 +158,7 @@ export async function writeShardsOnly(
   const termIndex = new Map(stats.terms.map((term, t) => [term, t]))
   const dfSeen = new Uint32Array(stats.df.length)
   // Corpus-wide surface forms, no titles: the same file in every shard.
-  const lexicon = suggestArtefacts(articles, { titles: false })
+  const lexicon = suggestArtefacts(articles, { titlesBudgetBytes: 0 }).files
   const manifests: Manifest[] = []
   const artefacts: { file: string; bytes: number }[] = []
   await writeOutDir(outDir, async (write) => {

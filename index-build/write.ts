@@ -28,7 +28,7 @@
  * await writeArtefacts('generated/assets', artefacts.files)
  * ```
  */
-import { suggestArtefacts } from './suggest'
+import { suggestArtefacts, type LexiconSummary } from './suggest'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
@@ -82,6 +82,8 @@ export interface Artefacts {
   manifest: Manifest
   /** Whether the first-read files went into `embedded.js` (`./embed.ts`), and their gzip size. */
   embedding: EmbeddingSummary
+  /** Whether the suggest lexicon carries the title list (`./suggest`), and that list's size. */
+  lexicon: LexiconSummary
 }
 
 export interface ArtefactOptions {
@@ -150,7 +152,8 @@ export function makeArtefacts(
   const stats = corpusStatistics(json, articles)
   const compiled = compileIndex(json, articles, topicCounts, stats)
   // The suggest lexicon (surface forms, titles) is part of the index version, so ETags change with it.
-  compiled.files.push(...suggestArtefacts(articles))
+  const lexicon = suggestArtefacts(articles)
+  compiled.files.push(...lexicon.files)
   const { files, manifest } = packIndex(compiled, topicCounts, builtAt, articles.length)
   const embedding = embedArtefacts(files, { budgetBytes: options.embedBudgetBytes })
   files.push(...embedding.files, ASSETS_IGNORE)
@@ -163,7 +166,7 @@ export function makeArtefacts(
     files.push(...shardEmbedding(packed.files, options.embedBudgetBytes, prefix))
   }
   if (options.reference) files.push({ name: FILES.reference, bytes: Buffer.from(JSON.stringify(json)) })
-  return { manifest, files, embedding: { embedded: embedding.embedded, gzipBytes: embedding.gzipBytes } }
+  return { manifest, files, embedding: { embedded: embedding.embedded, gzipBytes: embedding.gzipBytes }, lexicon: lexicon.summary }
 }
 
 /**

@@ -21,7 +21,7 @@ for (let k = 0; k < manifest.index.fragments.count; k++) {
   articles.push(...fragment.articles)
 }
 if (articles.length !== manifest.index.localDocumentCount) throw new Error(`${out}: fragments hold ${articles.length} articles, the manifest says ${manifest.index.localDocumentCount}`)
-for (const file of suggestArtefacts(articles)) {
+for (const file of suggestArtefacts(articles).files) {
   const path = join(out, file.name)
   await mkdir(dirname(path), { recursive: true })
   await writeFile(`${path}.tmp`, file.bytes)

@@ -9,7 +9,12 @@
  *   of its own). A stem's surface is its most frequent word, ties to the
  *   shorter, then code-unit order. Only stems whose surface differs are written.
  * - Titles: by internal number, so `articles` must be in index order (the
- *   order `write.ts` compiles them in).
+ *   order `write.ts` compiles them in); only when they fit
+ *   {@link LexiconOptions.titlesBudgetBytes}. The Worker holds the lexicon in
+ *   its heap as long as the index, and a title list is its largest part (at
+ *   200,000 articles 8.9 MB of JSON, about 24 MB of heap, against the 32 MB
+ *   the whole Worker may keep). Without it `/suggest` reads the few titles it
+ *   shows from the article fragments, through the bounded article cache.
  *
  * A pure function of the articles, so the same input gives the same bytes.
  *
@@ -89,13 +94,29 @@ export function surfaceForms(articles: readonly ArticleText[]): Map<string, stri
   return out
 }
 
+/**
+ * Largest title list, in bytes of JSON, that the lexicon carries: 2 MiB,
+ * about 45,000 news titles (the bundled 21.6k take 0.95 MiB), or some 6 MB of
+ * the Worker's heap once parsed.
+ */
+export const DEFAULT_TITLES_BUDGET = 2 << 20
+
 export interface LexiconOptions {
-  /** Write the titles. Default: true; the shards-only build (`../shards.ts`) writes none. */
-  titles: boolean
+  /** Largest title list to write, in bytes of JSON; over it, or at 0, none is written. Default: {@link DEFAULT_TITLES_BUDGET}; the shards-only build (`../shards.ts`) passes 0. */
+  titlesBudgetBytes: number
 }
 
-/** The lexicon's data: surfaces coded against their stems, and the titles (none with `titles: false`). */
-export function lexiconData(articles: readonly ArticleText[], options: LexiconOptions = { titles: true }): LexiconData {
+/** What {@link suggestArtefacts} wrote about titles, for the build's summary. */
+export interface LexiconSummary {
+  /** Whether the title list is in the lexicon. */
+  titles: boolean
+  /** Size of the title list as JSON, written or not. */
+  titleBytes: number
+}
+
+/** The lexicon's data: surfaces coded against their stems, and the titles when they fit the budget. */
+export function lexiconData(articles: readonly ArticleText[], options: Partial<LexiconOptions> = {}): { data: LexiconData; summary: LexiconSummary } {
+  const { titlesBudgetBytes } = { titlesBudgetBytes: DEFAULT_TITLES_BUDGET, ...options }
   const surfaces = surfaceForms(articles)
   const stems: string[] = []
   const codes: string[] = []
@@ -105,11 +126,15 @@ export function lexiconData(articles: readonly ArticleText[], options: LexiconOp
     stems.push(stem)
     codes.push(code)
   }
-  const titles = options.titles ? articles.map((article) => article.title) : []
-  return { version: LEXICON_VERSION, count: articles.length, stems, surfaces: codes, titles }
+  const allTitles = articles.map((article) => article.title)
+  const titleBytes = Buffer.byteLength(JSON.stringify(allTitles))
+  const fits = titlesBudgetBytes > 0 && titleBytes <= titlesBudgetBytes
+  const data = { version: LEXICON_VERSION, count: articles.length, stems, surfaces: codes, titles: fits ? allTitles : [] }
+  return { data, summary: { titles: fits, titleBytes } }
 }
 
 /** The files of this step, to add to the out dir: `suggest/lexicon.json`. `articles` in index order. */
-export function suggestArtefacts(articles: readonly ArticleText[], options?: LexiconOptions): SuggestArtefact[] {
-  return [{ name: LEXICON_FILE, bytes: Buffer.from(JSON.stringify(lexiconData(articles, options))) }]
+export function suggestArtefacts(articles: readonly ArticleText[], options?: Partial<LexiconOptions>): { files: SuggestArtefact[]; summary: LexiconSummary } {
+  const { data, summary } = lexiconData(articles, options)
+  return { files: [{ name: LEXICON_FILE, bytes: Buffer.from(JSON.stringify(data)) }], summary }
 }

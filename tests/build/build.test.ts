@@ -8,6 +8,8 @@ import { buildIndex, type BuildOptions } from '../../index-build/build'
 import { BuildError } from '../../index-build/errors'
 import { formatReport } from '../../index-build/report'
 import { sortArticles } from '../../index-build/write'
+import { lexiconData } from '../../index-build/suggest'
+import type { LexiconData } from '../../src/suggest/lexicon'
 import { articlesOf, listFiles, MARKDOWN, readText, REUTERS_FULL, REUTERS_SAMPLE, ROOT, SCIFACT_SAMPLE, SEED, useTempDirs } from './helpers'
 
 const tempDir = useTempDirs()
@@ -232,6 +234,23 @@ describe('output', () => {
     expect(fallback).toMatch(/^export default undefined$/m)
     expect(fallback).not.toContain('import')
     expect((await build({ paths: [REUTERS_SAMPLE], embedBudgetBytes: 0 })).result.embedding?.embedded).toBe(false)
+  })
+
+  it('keeps the title list in the suggest lexicon only while it fits the budget', async () => {
+    const { out, result, read } = await build({ paths: [REUTERS_SAMPLE] })
+    const articles = await articlesOf(out)
+    const titleBytes = Buffer.byteLength(JSON.stringify(articles.map((article) => article.title)))
+    expect(result.lexicon).toEqual({ titles: true, titleBytes })
+    expect((await read<LexiconData>('suggest/lexicon.json')).titles).toEqual(articles.map((article) => article.title))
+
+    const fits = lexiconData(articles, { titlesBudgetBytes: titleBytes })
+    const over = lexiconData(articles, { titlesBudgetBytes: titleBytes - 1 })
+    expect(fits.summary).toEqual({ titles: true, titleBytes })
+    expect(over.summary).toEqual({ titles: false, titleBytes })
+    // Over the budget only the titles go: the surface forms stay, so didYouMean and /suggest still show words.
+    expect(over.data).toEqual({ ...fits.data, titles: [] })
+    expect(over.data.stems.length).toBeGreaterThan(0)
+    expect(lexiconData(articles, { titlesBudgetBytes: 0 }).summary.titles).toBe(false)
   })
 
   it('replaces the whole out dir: no file of an older build remains', async () => {

@@ -9,8 +9,8 @@ import { analyze } from '../../src/analyzer'
 import type { Bindings } from '../../src/app'
 import { ERROR_RESPONSE } from '../../src/api-schema'
 import { assetSource, loadSearchIndex, type SearchIndex } from '../../src/search-index'
-import { DID_YOU_MEAN_BELOW, didYouMean, loadLexicon } from '../../src/suggest'
-import type { Lexicon } from '../../src/suggest/lexicon'
+import { DID_YOU_MEAN_BELOW, didYouMean, loadLexicon, suggest as suggestIn } from '../../src/suggest'
+import { LEXICON_FILE, Lexicon, type LexiconData } from '../../src/suggest/lexicon'
 import { getJson } from './helpers'
 
 const env = testEnv as unknown as Bindings
@@ -204,6 +204,20 @@ describe('GET /suggest: validation', () => {
     expect((await getJson('/suggest?limit=99')).body.error.allowed).toBe('an integer from 1 to 20')
     expect((await getJson('/suggest?prefix=1')).body.error.allowed).toContain('"true"')
     expect((await getJson('/suggest?nope=1')).body.error.allowed).toBe('parameters: q, limit, prefix')
+  })
+})
+
+describe('suggestions from a lexicon without titles (a large corpus, over the build\'s titles budget)', () => {
+  it.each(['oil pri', 'wheat expo', 'bank of japan', 'opec'])('shows the same titles for %j, read from the article fragments', async (q) => {
+    const index = await loadSearchIndex(assetSource(env.ASSETS))
+    const full = await loadLexicon(index, assetSource(env.ASSETS))
+    expect(full.titles.length).toBe(index.ids.length)
+    const data = await assetSource(env.ASSETS).json<LexiconData>(LEXICON_FILE)
+    const bare = new Lexicon({ ...data, titles: [] })
+    const request = { q, limit: 8, prefix: true }
+    const withTitles = await suggestIn(index, full, request)
+    expect(withTitles.suggestions.some((s) => s.kind === 'title')).toBe(true)
+    expect(await suggestIn(index, bare, request)).toEqual(withTitles)
   })
 })
 
