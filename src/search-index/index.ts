@@ -39,7 +39,8 @@ export interface ArtefactSource {
 /**
  * What the isolate keeps of what it read, within the 32 MB heap budget
  * (docs/benchmarks.md): at 200k articles, caches of 16 + 16 MiB and 256
- * fragments of 32 articles held 105 MiB after 1,001 queries.
+ * fragments of 32 articles held 105 MiB after 1,001 queries. The limits a
+ * loaded index uses come from {@link cacheLimitsFor}.
  */
 export interface CacheLimits {
   /** Bytes of postings chunks kept. Default 8 MiB (the bundled data's are 3.2 MiB in all). */
@@ -50,7 +51,51 @@ export interface CacheLimits {
   articles: number
 }
 
+/** The largest caches, for an index whose tables leave room for them (the bundled data's). */
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 8 << 20, positionsBytes: 4 << 20, articles: 1024 }
+
+/** The smallest caches, a quarter of the largest: still a page's fragments and a few queries' chunks. */
+export const MIN_CACHE_LIMITS: CacheLimits = { postingsBytes: 2 << 20, positionsBytes: 1 << 20, articles: 256 }
+
+/**
+ * Heap that the loaded tables and the caches may take together: 26 MiB of the
+ * 32 MB (30.5 MiB) a Worker may keep, the rest left to code, Hono and the
+ * requests in flight.
+ */
+export const INDEX_HEAP_SHARE = 26 << 20
+
+/**
+ * Heap per byte of the startup tables (`terms.bin`, `docs.bin`, `ids.json`)
+ * once loaded: an id costs several times its JSON bytes as a string. Measured
+ * in workerd after load: 27.5 MiB for 13.1 MB of tables (200k synthetic
+ * articles), 21.8 MiB for 8.4 MB (a 100k shard of 1M), code included.
+ */
+export const HEAP_PER_TABLE_BYTE = 2.5
+
+/**
+ * Cache limits for an index whose startup tables are `tableBytes` long: what
+ * {@link INDEX_HEAP_SHARE} leaves after the tables, shared out as
+ * {@link DEFAULT_CACHE_LIMITS} shares it, between {@link MIN_CACHE_LIMITS}
+ * and {@link DEFAULT_CACHE_LIMITS}. A small index gets the largest caches; a
+ * 100k shard about half of them. A smaller cache costs asset reads, not
+ * answers: a query's chunks are held while it runs, whatever the limit.
+ *
+ * @example
+ * ```ts
+ * cacheLimitsFor(4_057_575) // the bundled data: DEFAULT_CACHE_LIMITS
+ * ```
+ */
+export function cacheLimitsFor(tableBytes: number): CacheLimits {
+  const max = DEFAULT_CACHE_LIMITS
+  const min = MIN_CACHE_LIMITS
+  const room = INDEX_HEAP_SHARE - HEAP_PER_TABLE_BYTE * tableBytes
+  const share = Math.min(1, Math.max(min.postingsBytes / max.postingsBytes, room / (max.postingsBytes + max.positionsBytes)))
+  return {
+    postingsBytes: Math.round(max.postingsBytes * share),
+    positionsBytes: Math.round(max.positionsBytes * share),
+    articles: Math.round(max.articles * share),
+  }
+}
 
 export interface SearchIndex {
   manifest: Manifest
@@ -68,7 +113,7 @@ export interface SearchIndex {
   /** Articles by internal number, in the order given, from their fragments. */
   articles(numbers: readonly number[]): Promise<StoredArticle[]>
   /** Cache state, for tests and diagnostics. */
-  cacheStats(): { postingsChunks: number; postingsBytes: number; positionsChunks: number; positionsBytes: number; fragments: number; fragmentFetches: number }
+  cacheStats(): { postingsChunks: number; postingsBytes: number; positionsChunks: number; positionsBytes: number; fragments: number; fragmentFetches: number; limits: CacheLimits }
 }
 
 /** An {@link ArtefactSource} over the Worker's static assets. */
@@ -85,12 +130,15 @@ export function assetSource(assets: Fetcher): ArtefactSource {
   }
 }
 
+/** Loads the index from `source`. `limits`: cache limits; by default {@link cacheLimitsFor} the tables read. */
 export async function loadSearchIndex(source: ArtefactSource, limits: Partial<CacheLimits> = {}): Promise<SearchIndex> {
-  const { postingsBytes, positionsBytes, articles: articleLimit } = { ...DEFAULT_CACHE_LIMITS, ...limits }
   const manifest = await source.json<Manifest>(FILES.manifest)
   assertFormatVersion(manifest.formatVersion)
   const layout = manifest.index
-  const [terms, docs, ids] = await Promise.all([source.bytes(FILES.terms), source.bytes(FILES.docs), source.json<string[]>(FILES.ids)])
+  const [terms, docs, idBytes] = await Promise.all([source.bytes(FILES.terms), source.bytes(FILES.docs), source.bytes(FILES.ids)])
+  const ids = JSON.parse(new TextDecoder().decode(idBytes)) as string[]
+  const tableBytes = terms.byteLength + docs.byteLength + idBytes.byteLength
+  const { postingsBytes, positionsBytes, articles: articleLimit } = { ...cacheLimitsFor(tableBytes), ...limits }
 
   const chunks = new LruCache<number, Uint8Array>(postingsBytes, (bytes) => bytes.byteLength)
   const postings: PostingsSource = {
@@ -150,6 +198,7 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       positionsBytes: positionChunks.weight,
       fragments: fragments.size,
       fragmentFetches,
+      limits: { postingsBytes, positionsBytes, articles: articleLimit },
     }),
   }
 }

@@ -5,7 +5,7 @@ import { Engine, MAX_EXPANSIONS, memoryPostings } from '../../src/engine'
 import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
 import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
-import { assetSource, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
+import { DEFAULT_CACHE_LIMITS, MIN_CACHE_LIMITS, assetSource, cacheLimitsFor, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
 import { countingSource } from './helpers'
 import { MIN_SNIPPET_DEMAND, QUERY_OPTIONS, planQuery, search, snippetDemand, toHit } from '../../src/search'
 
@@ -292,6 +292,25 @@ describe('shards with global statistics', () => {
         }
       }
     }
+  })
+})
+
+describe('cache limits that fit the heap budget', () => {
+  it('gives the bundled index the largest caches, and a large index smaller ones, never below the least', async () => {
+    const source = assetSource(env.ASSETS)
+    const tableBytes = (await Promise.all([FILES.terms, FILES.docs, FILES.ids].map((name) => source.bytes(name)))).reduce((sum, bytes) => sum + bytes.byteLength, 0)
+    expect(cacheLimitsFor(tableBytes)).toEqual(DEFAULT_CACHE_LIMITS)
+    expect((await loadSearchIndex(source)).cacheStats().limits).toEqual(DEFAULT_CACHE_LIMITS)
+    // A 100k shard of the 1M synthetic build: 8.4 MB of tables, about half the caches.
+    const shard = cacheLimitsFor(8_383_952)
+    expect(shard.postingsBytes).toBeGreaterThan(MIN_CACHE_LIMITS.postingsBytes)
+    expect(shard.postingsBytes).toBeLessThan(DEFAULT_CACHE_LIMITS.postingsBytes)
+    expect(shard.articles).toBeGreaterThanOrEqual(MIN_CACHE_LIMITS.articles)
+    // 200k articles in one Worker (13 MB of tables) and beyond: the least.
+    expect(cacheLimitsFor(13_045_823)).toEqual(MIN_CACHE_LIMITS)
+    expect(cacheLimitsFor(1e9)).toEqual(MIN_CACHE_LIMITS)
+    // Explicit limits win.
+    expect((await loadSearchIndex(source, { articles: 7 })).cacheStats().limits).toEqual({ ...DEFAULT_CACHE_LIMITS, articles: 7 })
   })
 })
 
