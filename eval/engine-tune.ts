@@ -40,6 +40,8 @@ export function ruleVariants(): Variant[] {
   const w = QUERY_OPTIONS
   return [
     { name: 'worker', options: w },
+    { name: 'BM25+ summed per field, √ coordination (bm25f off: the ranking before BM25F)', options: { ...w, bm25f: null } },
+    { name: 'BM25F without the proximity bonus', options: { ...w, bm25f: { ...w.bm25f!, proximity: null } } },
     { name: 'first-letter typo costs 1', options: { ...w, firstTypoCost: 1 } },
     { name: 'typos for every word (no budget of 4)', options: { ...w, fuzzy: typosNoBudget } },
     { name: 'no budget, first letter 1', options: { ...w, fuzzy: typosNoBudget, firstTypoCost: 1 } },

@@ -109,6 +109,88 @@ export interface EngineSearchOptions {
    * queries better (SciFact nDCG@10 +0.01, see docs/relevance.md).
    */
   coordination?: number
+  /**
+   * Rank by BM25F plus a term-proximity bonus instead of MiniSearch's sum of
+   * per-field BM25+ (see {@link Bm25fOptions}); null or absent: MiniSearch's
+   * rule, which the differential test checks. The Worker sets it
+   * ({@link DEFAULT_BM25F}).
+   */
+  bm25f?: Bm25fOptions | null
+}
+
+/**
+ * BM25F (Robertson, Zaragoza and Taylor, 2004): a term's frequency in each
+ * text field, weighted by the field's boost and normalised by the field's
+ * length (1 − b + b · len / avg), is summed into one pseudo-frequency before the saturation
+ * `tf~ (k + 1) / (k + tf~)`, so a word found in the title and the body is not
+ * counted as two independent pieces of evidence. The idf is the term's
+ * largest per-field df over the text fields: a corpus-wide figure that the
+ * build stores, so shards rank as one index. Typo and prefix terms weigh as
+ * in the plan (their weight, their idf capped at the exact term's, else at
+ * the commonest variant's); the last query word's variants share one
+ * saturation, as one pseudo-term, so the many completions of a word typed
+ * halfway do not add up. Fields in `apart` (topics: a label, not prose) keep
+ * the plan's per-field BM25+. No coordination factor: BM25F's saturation
+ * already favours documents that match more of the query.
+ *
+ * The proximity bonus is a sequential-dependence model (Metzler and Croft,
+ * 2005) in BM25 form: for each pair of consecutive query words (their exact
+ * terms), per field, the occurrences of the first with the second within
+ * `orderedSpan` positions after it, and within `window` positions either
+ * side, each counted as a BM25 term frequency with the rarer word's idf,
+ * weighted `ordered` and `unordered`. Positions count 2 per word and 1 per
+ * stop word (docs/query-language.md), so a span of 3 is "next word, or one
+ * stop word between", and 14 is an 8-word window. It applies to every
+ * match, not only the first page's, so a shard gives a document the same
+ * score the whole index would.
+ *
+ * Measured on SciFact (docs/relevance.md): nDCG@10 0.684 → 0.70, Reuters and
+ * BBC topic precision up; the weights are the literature's (0.85 / 0.1 / 0.05,
+ * as ratios to the unigram weight), k BM25's usual 1.2. The length
+ * normalisation is the plan's `bm25.b` (0.7 in the Worker), so BM25F reads
+ * the per-field length table the first pass filled instead of a second one
+ * (at 100,000 articles a table is 3.2 MB of the 32 MB heap).
+ */
+export interface Bm25fOptions {
+  /** Saturation of the summed pseudo-frequency. Default 1.2. */
+  k: number
+  /** Fields scored apart, by the plan's per-field BM25+. Default `['topics']`. */
+  apart: readonly string[]
+  /** The term-proximity bonus; null for none. */
+  proximity: ProximityOptions | null
+}
+
+export interface ProximityOptions {
+  /** Weight of ordered pairs (the second word right after the first). Default 0.1 / 0.85. */
+  ordered: number
+  /** Weight of unordered pairs within the window. Default 0.05 / 0.85. */
+  unordered: number
+  /** Largest position gap of an ordered pair. Default 3 (next word, or one stop word between). */
+  orderedSpan: number
+  /** Largest position distance, either way, of an unordered pair. Default 14 (an 8-word window). */
+  window: number
+  /** BM25 k and b of the pair frequencies. Default 1.2 and 0.75. */
+  k: number
+  b: number
+  /**
+   * Pairs looked at: the first this many of the query's (a CPU cap, like the
+   * typo budget: each pair walks its two words' postings and positions).
+   * Default 4.
+   */
+  maxPairs: number
+  /**
+   * A pair is left out of a field where even its rarer word is in more than
+   * this share of the documents (a CPU cap: such words walk long lists, and
+   * their low idf makes the bonus small). Default 0.1.
+   */
+  maxDf: number
+}
+
+/** The Worker's ranking: BM25F with the proximity bonus, literature defaults. */
+export const DEFAULT_BM25F: Bm25fOptions = {
+  k: 1.2,
+  apart: ['topics'],
+  proximity: { ordered: 0.1 / 0.85, unordered: 0.05 / 0.85, orderedSpan: 3, window: 14, k: 1.2, b: 0.75, maxPairs: 4, maxDf: 0.1 },
 }
 
 export const DEFAULT_WEIGHTS = { fuzzy: 0.45, prefix: 0.375 }
@@ -170,9 +252,13 @@ export interface QueryPlan {
   bm25: { k: number; b: number; d: number }
   /** Exponent of the coordination factor (1: MiniSearch's). */
   coordination?: number
+  /** Rank by BM25F and proximity ({@link EngineSearchOptions.bm25f}); null: MiniSearch's rule. */
+  bm25f?: Bm25fOptions | null
+  /** With a proximity bonus: the exact terms of consecutive query words, the pairs it looks at. */
+  pairs?: [number, number][]
   /** Postings chunks the plan reads. */
   chunks: number[]
-  /** Positions chunks the plan reads (phrases only). */
+  /** Positions chunks the plan reads (phrases, and the proximity bonus's pairs). */
   positionChunks: number[]
   /** Set by {@link Engine.load}: the plan's chunks, held for its run whatever the caches evict meanwhile. */
   loaded?: { postings: Map<number, Uint8Array>; positions: Map<number, Uint8Array> }
@@ -238,6 +324,25 @@ function groupBit(spec: TermSpec): number {
   return spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
 }
 
+/**
+ * The pairs the proximity bonus looks at: the exact terms of consecutive
+ * query words (a word's first spec; repeated words once, at their first
+ * place), skipping a pair of one term twice. A word not in the dictionary
+ * is left out, so the words either side of it pair up.
+ */
+function proximityPairs(specs: readonly TermSpec[]): [number, number][] {
+  const seen = new Set<number>()
+  const exact: number[] = []
+  for (const spec of specs) {
+    if (spec.group < 0 || seen.has(spec.group)) continue
+    seen.add(spec.group)
+    if (spec.exact) exact.push(spec.derived[0]!)
+  }
+  const pairs: [number, number][] = []
+  for (let i = 0; i + 1 < exact.length; i++) if (exact[i] !== exact[i + 1]) pairs.push([exact[i]!, exact[i + 1]!])
+  return pairs
+}
+
 /** A clause that is one term of one word (not a phrase, nor a hyphenated word's several terms): it is scored as its one spec. */
 function isSingleWord(clause: ClauseSpec): boolean {
   return clause.specs.length === 1 && !clause.offsets
@@ -289,6 +394,41 @@ class PositionCursor {
     private readonly pos: Uint8Array,
     private posPos: number,
   ) {}
+
+  /**
+   * Moves to the next document of the list and returns its number (Infinity
+   * past the end); {@link seek} with that number then gives its positions.
+   */
+  nextDoc(): number {
+    const { post, pos, postStop } = this
+    let { postPos, posPos } = this
+    if (this.pending) {
+      for (let n = 0; n < this.tf; ) if (pos[posPos++]! < 0x80) n++
+      this.pending = false
+    }
+    if (postPos >= postStop) {
+      this.posPos = posPos
+      return (this.doc = Infinity)
+    }
+    let byte = post[postPos++]!
+    let value = byte & 0x7f
+    for (let shift = 128; byte & 0x80; shift *= 128) {
+      byte = post[postPos++]!
+      value += (byte & 0x7f) * shift
+    }
+    this.acc += value
+    byte = post[postPos++]!
+    value = byte & 0x7f
+    for (let shift = 128; byte & 0x80; shift *= 128) {
+      byte = post[postPos++]!
+      value += (byte & 0x7f) * shift
+    }
+    this.tf = value
+    this.pending = true
+    this.postPos = postPos
+    this.posPos = posPos
+    return (this.doc = this.acc)
+  }
 
   /**
    * The positions of document `target` in `out` (their count), or 0 when it
@@ -528,6 +668,9 @@ export class Engine {
         if (clause.offsets) for (const t of spec.derived) positionChunks.add(this.chunkOf(t))
       }
     }
+    const bm25f = options.bm25f ?? null
+    const pairs = bm25f?.proximity && this.positions ? proximityPairs(specs).slice(0, bm25f.proximity.maxPairs) : []
+    for (const pair of pairs) for (const t of pair) positionChunks.add(this.chunkOf(t))
     const combineWith = (options.combineWith ?? 'OR').toUpperCase()
     if (combineWith !== 'AND' && combineWith !== 'OR') throw new Error(`Invalid combination operator: ${options.combineWith}`)
     return {
@@ -539,6 +682,8 @@ export class Engine {
       boosts,
       bm25: { ...DEFAULT_BM25, ...options.bm25 },
       coordination: options.coordination ?? 1,
+      bm25f,
+      pairs,
       chunks: [...chunks].sort((a, b) => a - b),
       positionChunks: [...positionChunks].sort((a, b) => a - b),
     }
@@ -961,7 +1106,178 @@ export class Engine {
       masks[count] = result.masks[i]!
       scores[count++] = result.scores[i]! * factor[popcount(result.masks[i]!)]!
     }
-    return { count, docs: docsOut.subarray(0, count), scores: scores.subarray(0, count), masks: masks.subarray(0, count) }
+    const matches = { count, docs: docsOut.subarray(0, count), scores: scores.subarray(0, count), masks: masks.subarray(0, count) }
+    return plan.bm25f ? this.rescore(plan, plan.bm25f, matches) : matches
+  }
+
+  /**
+   * The matches' scores by BM25F and the proximity bonus ({@link Bm25fOptions}),
+   * in place of the sum of per-field BM25+ that matched them: the same
+   * documents and masks, so AND, OR, phrases, exclusions and filters are
+   * untouched; only the order changes.
+   */
+  private rescore(plan: QueryPlan, options: Bm25fOptions, matches: Matches): Matches {
+    const dict = this.dictionary
+    const F = this.fields.length
+    const N = this.layout.documentCount
+    const { k } = options
+    const apart = this.fields.map((field) => options.apart.includes(field))
+    // Document → its index in matches, in the union's scratch list (free once execute has its matches; no new
+    // array per document at 100k articles a shard). Stale entries are told apart by checking matches.docs back.
+    const slot = this.list
+    const matched = matches.docs
+    const count = matches.count
+    for (let i = 0; i < count; i++) slot[matched[i]!] = i
+    const scores = new Float64Array(matches.count)
+    const { termScore: pseudoTf, termStamp, touched } = this
+    const idfOf = (df: number) => Math.log(1 + (N - df + 0.5) / (df + 0.5))
+    /** A term's idf over the text fields: from its largest per-field df, corpus-wide. */
+    const textIdf = (t: number) => {
+      let df = 0
+      for (let f = 0; f < F; f++) if (!apart[f] && dict.df[t * F + f]! > df) df = dict.df[t * F + f]!
+      return idfOf(df)
+    }
+    let touchedCount = 0
+    /** Adds `weight · tf~ (k + 1) / (k + tf~)` of the touched documents to their scores. */
+    const saturate = (weight: number) => {
+      for (let j = 0; j < touchedCount; j++) {
+        const doc = touched[j]!
+        const x = pseudoTf[doc]!
+        scores[slot[doc]!]! += (weight * x * (k + 1)) / (k + x)
+      }
+    }
+    let lastGroup = -1
+    for (const spec of plan.specs) if (spec.group > lastGroup) lastGroup = spec.group
+    const bm25 = plan.bm25
+    const norm = this.lengthNormOf(bm25.k, bm25.b)
+    for (const spec of plan.specs) {
+      if (spec.group < 0 || spec.derived.length === 0) continue
+      const boosts = spec.boosts ?? plan.boosts
+      let cap = Infinity
+      if (spec.exact) cap = textIdf(spec.derived[0]!)
+      else for (const t of spec.derived) cap = Math.min(cap, textIdf(t))
+      const merged = spec.group === lastGroup
+      let mark = this.tick()
+      touchedCount = 0
+      for (let i = 0; i < spec.derived.length; i++) {
+        const t = spec.derived[i]!
+        const weight = spec.weights[i]!
+        if (!merged && i > 0) {
+          mark = this.tick()
+          touchedCount = 0
+        }
+        const { bytes, base } = this.chunkBytes(t, plan)
+        for (let f = 0; f < F; f++) {
+          const start = dict.postStart[t * F + f]!
+          const end = dict.postStart[t * F + f + 1]!
+          if (start === end || boosts[f] === 0) continue
+          let pos = start - base
+          const stop = end - base
+          let doc = 0
+          const fieldNorm = f * this.docs.count
+          // A field apart: the plan's BM25+, as scoreSpecInto has it. A text field: its share of the pseudo-frequency,
+          // 1 / (1 − b + b · len / avg) = k / lengthNorm, from the table the first pass filled (same k and b).
+          const isApart = apart[f]!
+          let apartScale = 0
+          if (isApart) {
+            let idf = idfOf(dict.df[t * F + f]!)
+            if (spec.idfCap && idf > spec.idfCap[i * F + f]!) idf = spec.idfCap[i * F + f]!
+            apartScale = weight * boosts[f]! * idf
+          }
+          const scale = (merged ? weight : 1) * boosts[f]! * bm25.k
+          while (pos < stop) {
+            let byte = bytes[pos++]!
+            let delta = byte & 0x7f
+            for (let shift = 128; byte & 0x80; shift *= 128) {
+              byte = bytes[pos++]!
+              delta += (byte & 0x7f) * shift
+            }
+            byte = bytes[pos++]!
+            let tf = byte & 0x7f
+            for (let shift = 128; byte & 0x80; shift *= 128) {
+              byte = bytes[pos++]!
+              tf += (byte & 0x7f) * shift
+            }
+            doc += delta
+            const s = slot[doc]!
+            if (s >= count || matched[s] !== doc) continue
+            if (isApart) {
+              scores[s]! += apartScale * (bm25.d + (tf * (bm25.k + 1)) / (tf + norm[fieldNorm + doc]!))
+              continue
+            }
+            if (termStamp[doc] !== mark) {
+              termStamp[doc] = mark
+              pseudoTf[doc] = 0
+              touched[touchedCount++] = doc
+            }
+            pseudoTf[doc]! += (scale * tf) / norm[fieldNorm + doc]!
+          }
+        }
+        if (!merged) saturate(weight * Math.min(textIdf(t), cap))
+      }
+      // The last word's variants: one pseudo-term, the exact term's idf (else the commonest variant's).
+      if (merged) saturate(cap)
+    }
+    if (options.proximity && plan.pairs?.length) this.addProximity(plan, options.proximity, matches, scores)
+    return { count: matches.count, docs: matches.docs, scores, masks: matches.masks }
+  }
+
+  /** Adds the proximity bonus ({@link ProximityOptions}) of every matched document to `scores` (index-aligned with matches). */
+  private addProximity(plan: QueryPlan, options: ProximityOptions, matches: Matches, scores: Float64Array): void {
+    const dict = this.dictionary
+    const F = this.fields.length
+    const N = this.layout.documentCount
+    const avg = this.layout.averageFieldLength
+    const fieldLength = this.docs.fieldLength
+    const { ordered, unordered, orderedSpan, window, k, b, maxDf } = options
+    const slot = this.list // as rescore left it: document → index in matches
+    const matched = matches.docs
+    const count = matches.count
+    const first: number[] = []
+    const second: number[] = []
+    for (const [a, c] of plan.pairs!) {
+      for (let f = 0; f < F; f++) {
+        const boost = plan.boosts[f]!
+        const dfA = dict.df[a * F + f]!
+        const dfC = dict.df[c * F + f]!
+        const rarer = Math.min(dfA, dfC)
+        if (boost === 0 || rarer === 0 || rarer > maxDf * N) continue
+        const idf = Math.log(1 + (N - rarer + 0.5) / (rarer + 0.5))
+        const [cursorA, cursorC] = [a, c].map((t) => {
+          const { bytes, base } = this.chunkBytes(t, plan)
+          const { offsets: table, data, first: firstTerm } = this.positionsOf(t, plan)
+          return new PositionCursor(bytes, dict.postStart[t * F + f]! - base, dict.postStart[t * F + f + 1]! - base, data, table[(t - firstTerm) * F + f]!)
+        }) as [PositionCursor, PositionCursor]
+        // The rarer word's list drives; the other's cursor seeks forward to each of its documents.
+        const [lead, other] = dfA <= dfC ? [cursorA, cursorC] : [cursorC, cursorA]
+        const average = avg[f]!
+        for (let doc = lead.nextDoc(); doc !== Infinity; doc = lead.nextDoc()) {
+          const s = slot[doc]!
+          if (s >= count || matched[s] !== doc) continue
+          const countA = (dfA <= dfC ? lead : other).seek(doc, first)
+          const countC = (dfA <= dfC ? other : lead).seek(doc, second)
+          if (countA === 0 || countC === 0) continue
+          let inOrder = 0
+          let near = 0
+          for (let x = 0; x < countA; x++) {
+            let isOrdered = false
+            let isNear = false
+            for (let y = 0; y < countC; y++) {
+              const gap = second[y]! - first[x]!
+              if (gap > 0 && gap <= orderedSpan) isOrdered = true
+              if (gap !== 0 && gap <= window && gap >= -window) isNear = true
+            }
+            if (isOrdered) inOrder++
+            if (isNear) near++
+          }
+          const norm = k * (1 - b + (b * fieldLength[doc * F + f]!) / average)
+          let bonus = 0
+          if (inOrder) bonus += (ordered * idf * inOrder * (k + 1)) / (inOrder + norm)
+          if (near) bonus += (unordered * idf * near * (k + 1)) / (near + norm)
+          scores[s]! += boost * bonus
+        }
+      }
+    }
   }
 
   /** Documents matching any of the plan's excluded clauses (local numbers, ascending), for browsing with exclusions. */

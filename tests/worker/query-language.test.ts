@@ -232,10 +232,15 @@ describe('prefix and typos', () => {
     const { dictionary: dict, docs } = engine
     const F = engine.fields.length
     const title = engine.fields.indexOf('title')
-    /** Title-only query of one word with the Worker's typo tolerance (no prefix), with or without the rule. */
-    const run = (term: string, exactFirst: boolean) => {
+    /**
+     * Title-only query of one word with the Worker's typo tolerance (no prefix), with or without the rule, ranked
+     * by MiniSearch's BM25+ (where the rule is needed: a rare variant's own idf can outweigh the exact term's) or by
+     * the Worker's BM25F (where the word's variants share the exact term's idf).
+     */
+    const run = (term: string, exactFirst: boolean, ranking: 'bm25+' | 'worker' = 'bm25+') => {
       const input = { groups: [[{ terms: [term], offsets: null, exact: false, field: 'title' }]], excluded: [] }
-      const plan = engine.planInput(input, { ...QUERY_OPTIONS, prefix: false, exactFirst, combineWith: 'AND' })
+      const bm25f = ranking === 'worker' ? QUERY_OPTIONS.bm25f : null
+      const plan = engine.planInput(input, { ...QUERY_OPTIONS, prefix: false, exactFirst, combineWith: 'AND', bm25f })
       const matches = engine.execute(plan)
       const score = new Map(Array.from(matches.docs, (doc, i) => [doc, matches.scores[i]!]))
       const order = Array.from(engine.rank(matches), (i) => matches.docs[i]!)
@@ -283,6 +288,11 @@ describe('prefix and typos', () => {
     expect(without.order.indexOf(typoDoc)).toBeLessThan(without.order.indexOf(exactDoc))
     expect(withRule.order.indexOf(exactDoc)).toBeLessThan(withRule.order.indexOf(typoDoc))
     expect(withRule.score.get(exactDoc)).toBe(without.score.get(exactDoc))
+    // The Worker's ranking keeps the promise too.
+    const worker = run(term, true, 'worker')
+    expect(QUERY_OPTIONS.bm25f).toBeTruthy()
+    expect(worker.order.indexOf(exactDoc)).toBeGreaterThanOrEqual(0)
+    expect(worker.order.indexOf(exactDoc)).toBeLessThan(worker.order.indexOf(typoDoc))
   }, 120_000)
 })
 
