@@ -130,7 +130,7 @@ export interface EngineSearchOptions {
  * the commonest variant's); the last query word's variants share one
  * saturation, as one pseudo-term, so the many completions of a word typed
  * halfway do not add up. Fields in `apart` (topics: a label, not prose) keep
- * the plan's per-field BM25+. No coordination factor: BM25F's saturation
+ * the plan's per-field BM25+, with at most the word's idf in the text. No coordination factor: BM25F's saturation
  * already favours documents that match more of the query.
  *
  * The proximity bonus is a sequential-dependence model (Metzler and Croft,
@@ -1180,7 +1180,9 @@ export class Engine {
           const isApart = apart[f]!
           let apartScale = 0
           if (isApart) {
-            let idf = idfOf(dict.df[t * F + f]!)
+            // At most the word's idf in the text: "oil" is rare among topic labels (veg-oil, palm-oil…) but not in
+            // the stories, and a label's rarity alone should not outweigh the text (Reuters P@10 0.936 → 0.941).
+            let idf = Math.min(idfOf(dict.df[t * F + f]!), textIdf(t))
             if (spec.idfCap && idf > spec.idfCap[i * F + f]!) idf = spec.idfCap[i * F + f]!
             apartScale = weight * boosts[f]! * idf
           }

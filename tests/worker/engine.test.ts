@@ -1,7 +1,7 @@
 import { env as testEnv } from 'cloudflare:test'
 import type { Bindings } from '../../src/app'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Engine, MAX_EXPANSIONS, memoryPostings } from '../../src/engine'
+import { Engine, MAX_EXPANSIONS, memoryPostings, type EngineSearchOptions } from '../../src/engine'
 import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
 import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
@@ -148,6 +148,56 @@ describe('memoised term and clause scores', () => {
     const direct = engine.execute({ ...fresh, and: false })
     expect(direct.count).toBeGreaterThan(0)
     expect(scores(or)).toEqual(scores(direct))
+  })
+})
+
+describe('BM25F and proximity (the Worker\'s ranking)', () => {
+  /** Scores by document of a plain OR query, ranked with `bm25f` (null: MiniSearch's BM25+). */
+  const scored = async (words: string[], bm25f: EngineSearchOptions['bm25f'], options: EngineSearchOptions = {}) => {
+    const input = { groups: words.map((word) => [{ terms: [word], offsets: null, exact: true }]), excluded: [] }
+    const plan = index.engine.planInput(input, { ...QUERY_OPTIONS, ...options, bm25f, combineWith: 'OR' })
+    await index.engine.load(plan)
+    const matches = index.engine.execute(plan)
+    return new Map(Array.from(matches.docs, (doc, i) => [doc, matches.scores[i]!]))
+  }
+
+  it('re-scores the same matches: BM25+ and BM25F find the same articles', async () => {
+    const before = await scored(['oil', 'price'], null)
+    const after = await scored(['oil', 'price'], QUERY_OPTIONS.bm25f)
+    expect(after.size).toBeGreaterThan(500)
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
+  })
+
+  it('adds a proximity bonus where the words stand together, and takes nothing away', async () => {
+    const bm25f = QUERY_OPTIONS.bm25f!
+    const without = await scored(['oil', 'price'], { ...bm25f, proximity: null })
+    const withBonus = await scored(['oil', 'price'], bm25f)
+    let raised = 0
+    for (const [doc, score] of withBonus) {
+      expect(score).toBeGreaterThanOrEqual(without.get(doc)!)
+      if (score > without.get(doc)!) raised++
+    }
+    expect(raised).toBeGreaterThan(100)
+    // 11723 "OIL PRICES SAID NOW BASED ON FUTURES PRICE": the words adjacent in its title.
+    const n = index.numberOf('11723')!
+    expect(withBonus.get(n)!).toBeGreaterThan(without.get(n)!)
+  })
+
+  it('counts a word found in several text fields as one piece of evidence: one saturation', async () => {
+    // BM25F's score of a one-word query over the text fields is at most idf · (k + 1), idf from the largest
+    // per-field df; the sum of per-field BM25+ passes that bound where the word is in the title and the body.
+    const { dictionary, fields, layout } = index.engine
+    const F = fields.length
+    const t = dictionary.find('opec')
+    let df = 0
+    for (let f = 0; f < F; f++) if (fields[f] !== 'topics') df = Math.max(df, dictionary.df[t * F + f]!)
+    const bound = Math.log(1 + (layout.documentCount - df + 0.5) / (df + 0.5)) * (QUERY_OPTIONS.bm25f!.k + 1)
+    const text = { fields: ['title', 'summary', 'body'] }
+    const bm25f = await scored(['opec'], QUERY_OPTIONS.bm25f, text)
+    const bm25plus = await scored(['opec'], null, text)
+    expect(bm25f.size).toBeGreaterThan(100)
+    for (const score of bm25f.values()) expect(score).toBeLessThanOrEqual(bound * (1 + 1e-12))
+    expect(Math.max(...bm25plus.values())).toBeGreaterThan(bound)
   })
 })
 
