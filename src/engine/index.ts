@@ -254,8 +254,8 @@ export interface QueryPlan {
   coordination?: number
   /** Rank by BM25F and proximity ({@link EngineSearchOptions.bm25f}); null: MiniSearch's rule. */
   bm25f?: Bm25fOptions | null
-  /** With a proximity bonus: the exact terms of consecutive query words, the pairs it looks at. */
-  pairs?: [number, number][]
+  /** With a proximity bonus: the pairs it looks at (exact terms of consecutive query words, and their fields). */
+  pairs?: ProximityPair[]
   /** Postings chunks the plan reads. */
   chunks: number[]
   /** Positions chunks the plan reads (phrases, and the proximity bonus's pairs). */
@@ -324,22 +324,36 @@ function groupBit(spec: TermSpec): number {
   return spec.group < 0 ? 0 : 1 << Math.min(spec.group, 31)
 }
 
+/** Two query words the proximity bonus looks at together. */
+export interface ProximityPair {
+  /** Their exact terms, in query order. */
+  terms: [number, number]
+  /** Per field, the smaller of the two words' boosts: 0 where either is scoped out (`title:oil prices`: title only). */
+  boosts: Float64Array
+}
+
 /**
  * The pairs the proximity bonus looks at: the exact terms of consecutive
  * query words (a word's first spec; repeated words once, at their first
  * place), skipping a pair of one term twice. A word not in the dictionary
  * is left out, so the words either side of it pair up.
  */
-function proximityPairs(specs: readonly TermSpec[]): [number, number][] {
+function proximityPairs(specs: readonly TermSpec[], planBoosts: Float64Array): ProximityPair[] {
   const seen = new Set<number>()
-  const exact: number[] = []
+  const exact: TermSpec[] = []
   for (const spec of specs) {
     if (spec.group < 0 || seen.has(spec.group)) continue
     seen.add(spec.group)
-    if (spec.exact) exact.push(spec.derived[0]!)
+    if (spec.exact) exact.push(spec)
   }
-  const pairs: [number, number][] = []
-  for (let i = 0; i + 1 < exact.length; i++) if (exact[i] !== exact[i + 1]) pairs.push([exact[i]!, exact[i + 1]!])
+  const pairs: ProximityPair[] = []
+  for (let i = 0; i + 1 < exact.length; i++) {
+    const [a, c] = [exact[i]!, exact[i + 1]!]
+    if (a.derived[0] === c.derived[0]) continue
+    const boostsA = a.boosts ?? planBoosts
+    const boostsC = c.boosts ?? planBoosts
+    pairs.push({ terms: [a.derived[0]!, c.derived[0]!], boosts: boostsA.map((boost, f) => Math.min(boost, boostsC[f]!)) })
+  }
   return pairs
 }
 
@@ -669,8 +683,8 @@ export class Engine {
       }
     }
     const bm25f = options.bm25f ?? null
-    const pairs = bm25f?.proximity && this.positions ? proximityPairs(specs).slice(0, bm25f.proximity.maxPairs) : []
-    for (const pair of pairs) for (const t of pair) positionChunks.add(this.chunkOf(t))
+    const pairs = bm25f?.proximity && this.positions ? proximityPairs(specs, boosts).slice(0, bm25f.proximity.maxPairs) : []
+    for (const pair of pairs) for (const t of pair.terms) positionChunks.add(this.chunkOf(t))
     const combineWith = (options.combineWith ?? 'OR').toUpperCase()
     if (combineWith !== 'AND' && combineWith !== 'OR') throw new Error(`Invalid combination operator: ${options.combineWith}`)
     return {
@@ -1237,9 +1251,9 @@ export class Engine {
     const count = matches.count
     const first: number[] = []
     const second: number[] = []
-    for (const [a, c] of plan.pairs!) {
+    for (const { terms: [a, c], boosts } of plan.pairs!) {
       for (let f = 0; f < F; f++) {
-        const boost = plan.boosts[f]!
+        const boost = boosts[f]!
         const dfA = dict.df[a * F + f]!
         const dfC = dict.df[c * F + f]!
         const rarer = Math.min(dfA, dfC)

@@ -1,6 +1,7 @@
 import { env as testEnv } from 'cloudflare:test'
 import type { Bindings } from '../../src/app'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { analyze } from '../../src/analyzer'
 import { Engine, MAX_EXPANSIONS, memoryPostings, type EngineSearchOptions } from '../../src/engine'
 import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
@@ -181,6 +182,26 @@ describe('BM25F and proximity (the Worker\'s ranking)', () => {
     // 11723 "OIL PRICES SAID NOW BASED ON FUTURES PRICE": the words adjacent in its title.
     const n = index.numberOf('11723')!
     expect(withBonus.get(n)!).toBeGreaterThan(without.get(n)!)
+  })
+
+  it('looks for the words together only in the fields they are scoped to', async () => {
+    // title:oil title:price, OR: a story may match by its title, but a bonus may only come from its title.
+    const input = { groups: ['oil', 'price'].map((word) => [{ terms: [word], offsets: null, exact: true, field: 'title' }]), excluded: [] }
+    const run = async (bm25f: EngineSearchOptions['bm25f']) => {
+      const plan = index.engine.planInput(input, { ...QUERY_OPTIONS, bm25f, combineWith: 'OR' })
+      await index.engine.load(plan)
+      const matches = index.engine.execute(plan)
+      return new Map(Array.from(matches.docs, (doc, i) => [doc, matches.scores[i]!]))
+    }
+    const without = await run({ ...QUERY_OPTIONS.bm25f!, proximity: null })
+    const withBonus = await run(QUERY_OPTIONS.bm25f)
+    const raised = [...withBonus].filter(([doc, score]) => score > without.get(doc)!).map(([doc]) => doc)
+    expect(raised.length).toBeGreaterThan(5)
+    for (const article of await index.articles(raised)) {
+      const terms = analyze(article!.title)
+      expect(terms, article!.title).toContain('oil')
+      expect(terms, article!.title).toContain('price')
+    }
   })
 
   it('counts a word found in several text fields as one piece of evidence: one saturation', async () => {
