@@ -1176,6 +1176,7 @@ export class Engine {
       for (let i = 0; i < spec.derived.length; i++) {
         const t = spec.derived[i]!
         const weight = spec.weights[i]!
+        const idfText = textIdf(t)
         if (!merged && i > 0) {
           mark = this.tick()
           touchedCount = 0
@@ -1196,7 +1197,7 @@ export class Engine {
           if (isApart) {
             // At most the word's idf in the text: "oil" is rare among topic labels (veg-oil, palm-oil…) but not in
             // the stories, and a label's rarity alone should not outweigh the text (Reuters P@10 0.936 → 0.941).
-            let idf = Math.min(idfOf(dict.df[t * F + f]!), textIdf(t))
+            let idf = Math.min(idfOf(dict.df[t * F + f]!), idfText)
             if (spec.idfCap && idf > spec.idfCap[i * F + f]!) idf = spec.idfCap[i * F + f]!
             apartScale = weight * boosts[f]! * idf
           }
@@ -1229,7 +1230,7 @@ export class Engine {
             pseudoTf[doc]! += (scale * tf) / norm[fieldNorm + doc]!
           }
         }
-        if (!merged) saturate(weight * Math.min(textIdf(t), cap))
+        if (!merged) saturate(weight * Math.min(idfText, cap))
       }
       // The last word's variants: one pseudo-term, the exact term's idf (else the commonest variant's).
       if (merged) saturate(cap)
@@ -1264,14 +1265,15 @@ export class Engine {
           const { offsets: table, data, first: firstTerm } = this.positionsOf(t, plan)
           return new PositionCursor(bytes, dict.postStart[t * F + f]! - base, dict.postStart[t * F + f + 1]! - base, data, table[(t - firstTerm) * F + f]!)
         }) as [PositionCursor, PositionCursor]
-        // The rarer word's list drives; the other's cursor seeks forward to each of its documents.
-        const [lead, other] = dfA <= dfC ? [cursorA, cursorC] : [cursorC, cursorA]
+        // The rarer word's list drives; the other's cursor seeks forward to each of its documents (the lead's own
+        // seek to the document it is on gives that document's positions).
+        const lead = dfA <= dfC ? cursorA : cursorC
         const average = avg[f]!
         for (let doc = lead.nextDoc(); doc !== Infinity; doc = lead.nextDoc()) {
           const s = slot[doc]!
           if (s >= count || matched[s] !== doc) continue
-          const countA = (dfA <= dfC ? lead : other).seek(doc, first)
-          const countC = (dfA <= dfC ? other : lead).seek(doc, second)
+          const countA = cursorA.seek(doc, first)
+          const countC = cursorC.seek(doc, second)
           if (countA === 0 || countC === 0) continue
           let inOrder = 0
           let near = 0

@@ -54,8 +54,17 @@ export interface CacheLimits {
 /** The largest caches, for an index whose tables leave room for them (the bundled data's). */
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { postingsBytes: 8 << 20, positionsBytes: 4 << 20, articles: 1024 }
 
-/** The smallest caches, a quarter of the largest: still a page's fragments and a few queries' chunks. */
-export const MIN_CACHE_LIMITS: CacheLimits = { postingsBytes: 2 << 20, positionsBytes: 1 << 20, articles: 256 }
+/** The least share of {@link DEFAULT_CACHE_LIMITS} an index gets: a quarter, still a page's fragments and a few queries' chunks. */
+export const MIN_CACHE_SHARE = 0.25
+
+/** {@link DEFAULT_CACHE_LIMITS} times `share`, each limit rounded. */
+function scaledLimits(share: number): CacheLimits {
+  const max = DEFAULT_CACHE_LIMITS
+  return { postingsBytes: Math.round(max.postingsBytes * share), positionsBytes: Math.round(max.positionsBytes * share), articles: Math.round(max.articles * share) }
+}
+
+/** The smallest caches: 2 MiB, 1 MiB and 256 articles. */
+export const MIN_CACHE_LIMITS: CacheLimits = scaledLimits(MIN_CACHE_SHARE)
 
 /**
  * Heap that the loaded tables and the caches may take together: 26 MiB of the
@@ -86,15 +95,9 @@ export const HEAP_PER_TABLE_BYTE = 2.5
  * ```
  */
 export function cacheLimitsFor(tableBytes: number): CacheLimits {
-  const max = DEFAULT_CACHE_LIMITS
-  const min = MIN_CACHE_LIMITS
   const room = INDEX_HEAP_SHARE - HEAP_PER_TABLE_BYTE * tableBytes
-  const share = Math.min(1, Math.max(min.postingsBytes / max.postingsBytes, room / (max.postingsBytes + max.positionsBytes)))
-  return {
-    postingsBytes: Math.round(max.postingsBytes * share),
-    positionsBytes: Math.round(max.positionsBytes * share),
-    articles: Math.round(max.articles * share),
-  }
+  const largest = DEFAULT_CACHE_LIMITS.postingsBytes + DEFAULT_CACHE_LIMITS.positionsBytes
+  return scaledLimits(Math.min(1, Math.max(MIN_CACHE_SHARE, room / largest)))
 }
 
 export interface SearchIndex {
