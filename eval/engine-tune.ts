@@ -80,7 +80,7 @@ export async function scoreBeir(index: SearchIndex, queries: Awaited<ReturnType<
   const started = performance.now()
   for (const { q, judged } of queries) {
     const ranking = await rank(index, { q, topics: [], limit: 100, offset: 0 }, 'auto', variant.options, rerankOf(variant))
-    const ids = ranking.ranked.map((hit) => index.ids[hit.n]!)
+    const ids = ranking.ranked.map((hit) => index.ids.at(hit.n)!)
     if (ranking.relaxed) relaxed++
     ndcg.push(ndcgAt(ids, judged, 10)!)
     recall.push(recallAt(ids, judged, 100)!)
@@ -183,7 +183,7 @@ async function main() {
     let same100 = 0
     let same10 = 0
     for (const r of http) {
-      const ids = (await rank(index, { q: r.q, topics: [], limit: 100, offset: 0 })).ranked.map((hit) => index.ids[hit.n]!)
+      const ids = (await rank(index, { q: r.q, topics: [], limit: 100, offset: 0 })).ranked.map((hit) => index.ids.at(hit.n)!)
       if (ids.join('\n') === r.ids.join('\n')) same100++
       if (ids.slice(0, 10).join('\n') === r.ids.slice(0, 10).join('\n')) same10++
     }

@@ -68,7 +68,7 @@ while (typos.length < n / 4) {
 const suggestOnce = (q: string) => {
   const plan = planSuggest(index.engine, lexicon, { q, limit: 8, prefix: true })
   const ranked = rankSuggest(index.engine, lexicon, plan)
-  return assemble(plan.request, ranked.queries, ranked.titles.map((d) => ({ n: d, id: index.ids[d]!, title: lexicon.titles[d]! })))
+  return assemble(plan.request, ranked.queries, ranked.titles.map((d) => ({ n: d, id: index.ids.at(d)!, title: lexicon.titles[d]! })))
 }
 // Warm-up: the JIT, and the vocabulary's scratch tables.
 for (const q of prefixes.slice(0, 300)) suggestOnce(q)

@@ -6,6 +6,12 @@
  */
 import { DOCS_LAYOUT, DOCS_MAGIC, FORMAT_VERSION } from '../index-format'
 
+/** Article ids by internal number: a plain array, or the Worker's `IdList` (src/search-index/ids.ts), which makes no string per id. */
+export interface IdLookup {
+  readonly length: number
+  at(n: number): string | undefined
+}
+
 export class DocTable {
   readonly count: number
   readonly fieldCount: number
@@ -75,16 +81,16 @@ export class DocTable {
   }
 
   /** Internal number of the article with `id`, by binary search over `idOrder`; -1 when absent. */
-  numberOf(id: string, ids: readonly string[]): number {
+  numberOf(id: string, ids: IdLookup): number {
     let lo = 0
     let hi = this.count
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      const candidate = ids[this.idOrder[mid]!]!
+      const candidate = ids.at(this.idOrder[mid]!)!
       if (candidate < id) lo = mid + 1
       else hi = mid
     }
-    if (lo < this.count && ids[this.idOrder[lo]!] === id) return this.idOrder[lo]!
+    if (lo < this.count && ids.at(this.idOrder[lo]!) === id) return this.idOrder[lo]!
     return -1
   }
 }

@@ -28,6 +28,7 @@ import {
   type StoredArticle,
   type TopicCount,
 } from '../index-format'
+import { IdList } from './ids'
 import { LruCache } from './lru'
 
 /** Where the artefacts come from: the ASSETS binding in the Worker, files in Node. */
@@ -103,8 +104,8 @@ export function cacheLimitsFor(tableBytes: number): CacheLimits {
 export interface SearchIndex {
   manifest: Manifest
   engine: Engine
-  /** Article ids by internal number. */
-  ids: string[]
+  /** Article ids by internal number (`ids.at(n)`). */
+  ids: IdList
   /** Topic by slug. */
   topicBySlug: Map<string, TopicCount>
   /** Topic id (position in `manifest.topics`) by slug. */
@@ -139,7 +140,7 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
   assertFormatVersion(manifest.formatVersion)
   const layout = manifest.index
   const [terms, docs, idBytes] = await Promise.all([source.bytes(FILES.terms), source.bytes(FILES.docs), source.bytes(FILES.ids)])
-  const ids = JSON.parse(new TextDecoder().decode(idBytes)) as string[]
+  const ids = IdList.parse(idBytes)
   const tableBytes = terms.byteLength + docs.byteLength + idBytes.byteLength
   const { postingsBytes, positionsBytes, articles: articleLimit } = { ...cacheLimitsFor(tableBytes), ...limits }
 

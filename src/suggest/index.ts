@@ -109,7 +109,7 @@ export async function suggest(index: SearchIndex, lexicon: Lexicon, request: Sug
   const missing = titles.filter((n) => lexicon.titles[n] === undefined)
   const fetched = new Map<number, string>()
   if (missing.length > 0) (await index.articles(missing)).forEach((article, i) => fetched.set(missing[i]!, article.title))
-  return assemble(request, ranked.queries, titles.map((n) => ({ n, id: index.ids[n]!, title: lexicon.titles[n] ?? fetched.get(n)! })))
+  return assemble(request, ranked.queries, titles.map((n) => ({ n, id: index.ids.at(n)!, title: lexicon.titles[n] ?? fetched.get(n)! })))
 }
 
 /** Analyzes the query against the dictionary: the earlier words, the last word's candidates, the chunks. */

@@ -359,7 +359,7 @@ describe('shards with global statistics', () => {
         expect(merged.slice(0, 20), `${q} ${combineWith}`).toEqual(single)
         for (const hit of merged.slice(0, 3)) {
           const shard = shards.find((s) => hit.id >= s.engine.docBase && hit.id < s.engine.docBase + s.engine.docs.count)!
-          expect(shard.ids[hit.id - shard.engine.docBase]).toBe(index.ids[hit.id])
+          expect(shard.ids.at(hit.id - shard.engine.docBase)).toBe(index.ids.at(hit.id))
         }
       }
     }

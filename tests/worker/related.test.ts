@@ -86,7 +86,7 @@ describe('GET /articles/:id/related', () => {
       sampled++
       // Chance that a random other article shares a topic: at least the best single topic's share.
       chance += Math.max(...[...mine].map((t) => (articleCount.get(t)! - 1) / (count - 1)))
-      const body = await relatedOf(index.ids[n]!)
+      const body = await relatedOf(index.ids.at(n)!)
       for (const hit of body.hits) {
         hits++
         if (topicsOf(index.numberOf(hit.id)!).size > 0 && [...topicsOf(index.numberOf(hit.id)!)].some((t) => mine.has(t))) shared++
