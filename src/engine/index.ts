@@ -517,7 +517,13 @@ export class Engine {
   private readonly chunkByteStart: Float64Array
   // Scratch, reused by every query: per-term accumulator, query accumulator, stamps.
   private readonly termScore: Float64Array
-  private readonly termStamp: Int32Array
+  /**
+   * Stamps of {@link termClock}: 16 bits, where {@link stamp} has 32 (0.4 MB
+   * less at 200,000 articles). A term mark is only ever held for one term's
+   * scoring, so the clock can wrap (and clear the array) at any tick, where
+   * an AND's running mark in `stamp` outlives many term ticks.
+   */
+  private readonly termStamp: Uint16Array
   private readonly touched: Int32Array
   private readonly stamp: Int32Array
   private readonly denseScore: Float64Array
@@ -542,6 +548,7 @@ export class Engine {
    */
   private lengthNorm: { k: number; b: number; byField: Float64Array[] } | null = null
   private clock = 0
+  private termClock = 0
 
   constructor(parts: EngineParts) {
     this.layout = parts.layout
@@ -562,7 +569,7 @@ export class Engine {
     this.chunkByteStart = Float64Array.from(firstTerm, (t) => dictionary.postStart[t * dictionary.fieldCount]!)
     const n = this.docs.count
     this.termScore = new Float64Array(n)
-    this.termStamp = new Int32Array(n)
+    this.termStamp = new Uint16Array(n)
     this.touched = new Int32Array(n)
     this.stamp = new Int32Array(n)
     this.denseScore = new Float64Array(n)
@@ -745,13 +752,22 @@ export class Engine {
       .sort((a, b) => a - b)
   }
 
+  /** A new mark for {@link stamp}. */
   private tick(): number {
     if (this.clock >= 0x3fffffff) {
       this.clock = 0
-      this.termStamp.fill(0)
       this.stamp.fill(0)
     }
     return ++this.clock
+  }
+
+  /** A new mark for {@link termStamp}. */
+  private termTick(): number {
+    if (this.termClock === 0xffff) {
+      this.termClock = 0
+      this.termStamp.fill(0)
+    }
+    return ++this.termClock
   }
 
   /** The bytes of the chunk of term t, and the global byte offset where that chunk starts. */
@@ -821,7 +837,7 @@ export class Engine {
   /**
    * Scores one term spec into the scratch arrays: `termScore[doc]` for the
    * `touched[0 .. count)` documents, which are also those with
-   * `termStamp[doc] === this.clock` after the call (it ticks the clock once).
+   * `termStamp[doc] === this.termClock` after the call (it ticks that clock once).
    * Returns the count. The scratch is only valid until the next call.
    * With `only` ≥ 0, scores just the documents with `stamp[doc] === only`
    * (an AND's running result): the others' postings are decoded, not scored.
@@ -835,7 +851,7 @@ export class Engine {
     const norm = this.lengthNormOf(k, b)
     const lengths = this.docs.fieldLength
     const { termScore, termStamp, touched, stamp } = this
-    const specMark = this.tick()
+    const specMark = this.termTick()
     let touchedCount = 0
     for (let i = 0; i < spec.derived.length; i++) {
       const t = spec.derived[i]!
@@ -993,7 +1009,7 @@ export class Engine {
     const only = this.tick()
     for (let i = 0; i < a.count; i++) this.stamp[a.docs[i]!] = only
     this.scoreSpecInto(spec, plan, only)
-    const mark = this.clock // the mark scoreSpecInto stamped its documents with
+    const mark = this.termClock // the mark scoreSpecInto stamped its documents with
     const { termStamp, termScore } = this
     const bit = groupBit(spec)
     let kept = 0
@@ -1178,14 +1194,14 @@ export class Engine {
       if (spec.exact) cap = textIdf(spec.derived[0]!)
       else for (const t of spec.derived) cap = Math.min(cap, textIdf(t))
       const merged = spec.group === lastGroup
-      let mark = this.tick()
+      let mark = this.termTick()
       touchedCount = 0
       for (let i = 0; i < spec.derived.length; i++) {
         const t = spec.derived[i]!
         const weight = spec.weights[i]!
         const idfText = textIdf(t)
         if (!merged && i > 0) {
-          mark = this.tick()
+          mark = this.termTick()
           touchedCount = 0
         }
         const { bytes, base } = this.chunkBytes(t, plan)

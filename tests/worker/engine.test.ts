@@ -122,6 +122,30 @@ describe('engine', () => {
     const layout = index.manifest.index
     expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 3/)
   })
+
+  it('answers the same while its 16-bit term clock wraps around, mid-query included', async () => {
+    // AND, OR, phrase, prefix, typo and exclusion: every path that stamps terms, with the Worker's BM25F re-score.
+    const queries = ['oil prices', 'wheat OR corn OR sugar', '"crude oil" -opec', 'bank rate cut', 'expo', 'petrolium exports', 'gold silver copper']
+    const run = async () => {
+      const out: string[] = []
+      for (const q of queries) {
+        const { plan } = planQuery(index, q)
+        await index.engine.load(plan)
+        const matches = index.engine.execute(plan)
+        out.push(Array.from(matches.docs, (doc, i) => `${doc}:${matches.scores[i]}`).join(' '))
+      }
+      return out
+    }
+    const before = await run()
+    expect(before.every((line) => line.length > 0)).toBe(true)
+    // Each start point puts the wrap inside a different query (the clock is private to the engine; set here only).
+    const clock = index.engine as unknown as { termClock: number }
+    for (let start = 0xffff - 40; start <= 0xffff; start += 3) {
+      clock.termClock = start
+      expect(await run()).toEqual(before)
+      expect(clock.termClock).toBeLessThan(start)
+    }
+  })
 })
 
 describe('memoised term and clause scores', () => {
