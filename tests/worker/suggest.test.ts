@@ -221,6 +221,23 @@ describe('suggestions from a lexicon without titles (a large corpus, over the bu
   })
 })
 
+describe('suggestions when the postings cache cannot keep a chunk (a large index: a few chunks fit)', () => {
+  it('answers as with the full caches, for completions over many chunks and earlier words', async () => {
+    // Before the request held the chunks it loaded, "co" (completions spread over the dictionary) evicted its own
+    // first chunks while loading the rest, and answered 500 "postings chunk N is not loaded" on a 200k index.
+    const index = await loadSearchIndex(assetSource(env.ASSETS))
+    const starved = await loadSearchIndex(assetSource(env.ASSETS), { postingsBytes: 1, positionsBytes: 1, articles: 1 })
+    const lexicon = await loadLexicon(index, assetSource(env.ASSETS))
+    for (const q of ['co', 'oil pri', 'bank of japan ra', 'wheat corn sugar ex', 'gold']) {
+      const request = { q, limit: 8, prefix: true }
+      const expected = await suggestIn(index, lexicon, request)
+      expect(expected.suggestions.length, q).toBeGreaterThan(2)
+      expect(await suggestIn(starved, lexicon, request), q).toEqual(expected)
+    }
+    expect(starved.cacheStats().postingsChunks).toBeLessThanOrEqual(1)
+  })
+})
+
 describe('didYouMean', () => {
   let index: SearchIndex
   let lexicon: Lexicon
