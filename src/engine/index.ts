@@ -277,6 +277,8 @@ export interface QueryPlan {
 interface ScoredMemo {
   bm25: QueryPlan['bm25']
   boosts: Float64Array
+  /** Scored for a BM25F plan: matches only, every score 1 ({@link Engine.scoreSpecInto}). */
+  bm25f: QueryPlan['bm25f']
   scored: Sparse
 }
 
@@ -800,13 +802,13 @@ export class Engine {
   /** The memoised scores of a spec or clause for this plan's BM25 parameters and boosts, if any ({@link QueryPlan.scored}). */
   private memoOf(key: TermSpec | ClauseSpec, plan: QueryPlan): Sparse | null {
     const memo = plan.scored?.get(key)
-    return memo && memo.bm25 === plan.bm25 && memo.boosts === plan.boosts ? memo.scored : null
+    return memo && memo.bm25 === plan.bm25 && memo.boosts === plan.boosts && memo.bm25f === plan.bm25f ? memo.scored : null
   }
 
   /** Memoises a shared scored list in the plan. */
   private remember(key: TermSpec | ClauseSpec, plan: QueryPlan, scored: Sparse): Sparse {
     scored.shared = true
-    ;(plan.scored ??= new Map()).set(key, { bm25: plan.bm25, boosts: plan.boosts, scored })
+    ;(plan.scored ??= new Map()).set(key, { bm25: plan.bm25, boosts: plan.boosts, bm25f: plan.bm25f, scored })
     return scored
   }
 
@@ -841,6 +843,9 @@ export class Engine {
    * Returns the count. The scratch is only valid until the next call.
    * With `only` ≥ 0, scores just the documents with `stamp[doc] === only`
    * (an AND's running result): the others' postings are decoded, not scored.
+   * For a BM25F plan every posting scores 1: {@link rescore} scores the
+   * matches afresh, so BM25+ here would be thrown away (it was a quarter of
+   * the CPU of an OR of common words).
    */
   private scoreSpecInto(spec: TermSpec, plan: QueryPlan, only = -1): number {
     const dict = this.dictionary
@@ -850,6 +855,7 @@ export class Engine {
     const boosts = spec.boosts ?? plan.boosts
     const norm = this.lengthNormOf(k, b)
     const lengths = this.docs.fieldLength
+    const matchOnly = plan.bm25f != null
     const { termScore, termStamp, touched, stamp } = this
     const specMark = this.termTick()
     let touchedCount = 0
@@ -887,8 +893,7 @@ export class Engine {
           doc += delta
           if (only >= 0 && stamp[doc] !== only) continue
           // calcBM25Score of MiniSearch, operation for operation.
-          const raw = idf * (d + (tf * (k + 1)) / (tf + fieldNorm[lengths[doc * F + f]!]!))
-          const score = scale * raw
+          const score = matchOnly ? 1 : scale * (idf * (d + (tf * (k + 1)) / (tf + fieldNorm[lengths[doc * F + f]!]!)))
           if (termStamp[doc] !== specMark) {
             termStamp[doc] = specMark
             termScore[doc] = score
