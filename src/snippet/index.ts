@@ -164,9 +164,11 @@ function cannotMatch(text: string, start: number, end: number, joined: boolean):
   return !(TRIPLES[triple >> 3]! & (1 << (triple & 7)))
 }
 
-/** The matched index term a token yields, if any. */
+/** The matched index term a token yields, if any. (A loop, not `find`: no closure per token.) */
 function matchedTermOf(token: string, matchedTerms: ReadonlySet<string>): string | undefined {
-  return termsOf(token).find((term) => matchedTerms.has(term))
+  const terms = termsOf(token)
+  for (let i = 0; i < terms.length; i++) if (matchedTerms.has(terms[i]!)) return terms[i]
+  return undefined
 }
 
 /** For each token, the matched index term it yields, if any. */
@@ -281,6 +283,7 @@ export function highlight(text: string, matchedTerms: ReadonlySet<string>): { ra
 }
 
 const HYPHEN_PARTS = /[^\-‐‑]+/g
+const HYPHEN = /[-‐‑]/
 
 /**
  * The `[start, end)` ranges of the tokens that matched, shifted by `-origin`.
@@ -293,7 +296,8 @@ function matchedRanges(tokens: Token[], matchTerm: (string | undefined)[], match
   tokens.forEach((token, i) => {
     if (matchTerm[i] === undefined) return
     const start = token.start - origin
-    const parts = [...token.text.matchAll(HYPHEN_PARTS)]
+    // Most tokens have no hyphen: one part, no match objects.
+    const parts = HYPHEN.test(token.text) ? [...token.text.matchAll(HYPHEN_PARTS)] : []
     const joined = termsOf(token.text)[0]
     const partRanges =
       parts.length < 2 || (joined !== undefined && matchedTerms.has(joined))
@@ -389,5 +393,7 @@ function render(
   const lastEnd = tokens[tokens.length - 1]?.end ?? 0
   const end = cutAfter ? lastEnd + (/^\S*/.exec(text.slice(lastEnd))?.[0].length ?? 0) : text.length
   const html = markRanges(text.slice(from, end), matchedRanges(tokens, matchTerm, matchedTerms, from))
-  return `${cutBefore ? '… ' : ''}${html}${cutAfter ? ' …' : ''}`.replace(/\s+/g, ' ').trim()
+  // Whitespace runs become one space: only runs of two or more, and lone tabs or newlines, are replaced, so that a
+  // passage with none (most) is not copied (/\s+/ also matched, and so rewrote, every single space).
+  return `${cutBefore ? '… ' : ''}${html}${cutAfter ? ' …' : ''}`.replace(/\s{2,}|[^\S ]/g, ' ').trim()
 }

@@ -48,6 +48,17 @@ describe('passage choice by query word', () => {
     expect(html({ wordOf })).toMatch(/<mark>wheat<\/mark>/i)
   })
 
+  it('turns every run of whitespace (newlines, tabs, no-break spaces) into one space', () => {
+    const texts = [STORY, `Wheat\t\texport  talks\u00a0\u00a0resumed\r\n\n  in  Moscow \t`, STORY.replaceAll(' ', '\u2003')]
+    for (const text of texts) {
+      for (const words of [5, 30, 500]) {
+        const html = snippet(text, matched, { words })
+        expect(html).toContain('<mark>')
+        expect(html, JSON.stringify(html)).not.toMatch(/\s\s|[^\S ]|^\s|\s$/)
+      }
+    }
+  })
+
   it('looks first for the query words the title does not show', () => {
     // The title shows WHEAT (word 0): the snippet shows why else the story matched, "export".
     const html = snippet(STORY, matched, { wordOf, shownWords: new Set([0]) })
