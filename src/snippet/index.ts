@@ -71,10 +71,12 @@ export interface Passage {
  * the analyzer's arrays grow by `push` and carry spare capacity (about 150
  * bytes each in Node), so the memo keeps exact-size copies, and one shared
  * empty array for stop words. At 50,000 entries of untrimmed arrays it held
- * about 7 MB after 1,001 queries on a 100k-article shard; now at most 20,000.
+ * about 7 MB after 1,001 queries on a 100k-article shard. At 20,000 it was
+ * near full after 1,001 queries on the 200k index, 0.85 MB of the 31.9 MB it
+ * kept (target 32 MB); halving it changed no CPU figure `bench:gc` can show.
  */
 const TERM_MEMO = new Map<string, readonly string[]>()
-const TERM_MEMO_SIZE = 20_000
+const TERM_MEMO_SIZE = 10_000
 const NO_TERMS: readonly string[] = Object.freeze([])
 
 function termsOf(token: string): readonly string[] {
