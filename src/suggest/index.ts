@@ -220,15 +220,14 @@ export function rankSuggest(engine: Engine, lexicon: Lexicon, plan: SuggestPlan)
     }
     return { queries, titles: titles.ordered() }
   }
-  // Titles holding every earlier word (a bit each), and their scores.
+  // Titles holding every earlier word, and their scores. The bit set answers "does it?" in the co-occurrence loop,
+  // which tests every title of every candidate: cheaper there than the Map, which only the kept titles look up.
   const holds = bitsOf(vocabulary)
   const constraintScore = new Map<number, number>()
   const held = (doc: number) => (holds[doc >> 3]! & (1 << (doc & 7))) !== 0
   try {
-    let within = 0
     if (plan.constraint.length > 0 && !plan.unknown) {
       const matches = engine.execute(titlePlan(engine, vocabulary, plan.constraint, true, plan.loaded))
-      within = matches.count
       for (let i = 0; i < matches.count; i++) {
         const doc = matches.docs[i]!
         holds[doc >> 3]! |= 1 << (doc & 7)
@@ -236,6 +235,7 @@ export function rankSuggest(engine: Engine, lexicon: Lexicon, plan: SuggestPlan)
       }
     }
     const constrained = plan.constraint.length > 0 || plan.unknown
+    const within = constraintScore.size
     // Co-occurrence: how many titles hold each candidate with every earlier word.
     const together = new Int32Array(plan.candidates.length)
     const found: (Matches | undefined)[] = []
