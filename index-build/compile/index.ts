@@ -44,6 +44,7 @@ import {
   POSITIONS_MAGIC,
   TERMS_LAYOUT,
   TERMS_MAGIC,
+  fragmentText,
   type ArticleFragment,
   type IndexLayout,
   type StoredArticle,
@@ -294,7 +295,7 @@ export function compileIndex(
   for (let k = 0; k < fragmentCount; k++) {
     const first = k * perFragment
     const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: articles.slice(first, first + perFragment) }
-    files.push({ name: FILES.fragment(k), bytes: Buffer.from(JSON.stringify(fragment)) })
+    files.push({ name: FILES.fragment(k), bytes: Buffer.from(fragmentText(fragment)) })
   }
 
   const layout: IndexLayout = {

@@ -18,7 +18,7 @@
  * | `positions/<c>.bin` | token positions of the terms of postings chunk c, per (term, field, document), fetched only for phrase queries ({@link POSITIONS_LAYOUT}) |
  * | `docs.bin` | per document: date, field lengths (BM25), topic ids (filter, facets), and the id sort order for `/articles/:id` ({@link DOCS_LAYOUT}) |
  * | `ids.json` | article ids by internal number |
- * | `articles/<k>.json` | {@link ArticleFragment}: {@link articlesPerFragment} whole articles by internal number, fetched only for the hits shown |
+ * | `articles/<k>.json` | {@link ArticleFragment}: {@link articlesPerFragment} whole articles by internal number, one a line ({@link fragmentText}), fetched only for the hits shown |
  * | `reference/minisearch.json` | only with `--reference`: the MiniSearch JSON the format was compiled from, for the differential test |
  *
  * Internal numbers are positions in date order, newest first, so the empty
@@ -146,6 +146,67 @@ export interface ArticleFragment {
   /** Internal number of the first article. */
   first: number
   articles: StoredArticle[]
+}
+
+/**
+ * A fragment file's text: its header on the first line, each article on a
+ * line of its own, and `]}` on the last. It is the JSON of `fragment`
+ * (`JSON.stringify` escapes every newline inside a string, so a raw newline
+ * only ever ends a line), laid out so that {@link fragmentArticle} can parse
+ * one article without the others.
+ *
+ * @example
+ * ```ts
+ * fragmentText({ formatVersion: 3, first: 8, articles: [a, b] })
+ * // '{"formatVersion":3,"first":8,"articles":[\n{…a…},\n{…b…}\n]}'
+ * ```
+ */
+export function fragmentText(fragment: ArticleFragment): string {
+  const { articles, ...header } = fragment
+  const open = JSON.stringify({ ...header, articles: [] }).slice(0, -2)
+  return [open, ...articles.map((article, i) => JSON.stringify(article) + (i < articles.length - 1 ? ',' : '')), ']}'].join('\n')
+}
+
+const NEWLINE = 0x0a
+const COMMA = 0x2c
+const OPEN_BRACE = 0x7b
+
+/** The whole fragment in `bytes`, parsed. */
+export function parseFragment(bytes: Uint8Array, utf8: TextDecoder): ArticleFragment {
+  return JSON.parse(utf8.decode(bytes)) as ArticleFragment
+}
+
+/**
+ * The header of the fragment in `bytes` (its `articles` left empty), read from
+ * its first line; a file not laid out in lines is parsed whole.
+ */
+export function fragmentHeader(bytes: Uint8Array, utf8: TextDecoder): ArticleFragment {
+  const end = bytes.indexOf(NEWLINE)
+  if (end < 0) return { ...parseFragment(bytes, utf8), articles: [] }
+  return JSON.parse(`${utf8.decode(bytes.subarray(0, end))}]}`) as ArticleFragment
+}
+
+/**
+ * Article `i` of the fragment in `bytes`, parsing only its line (see
+ * {@link fragmentText}), or undefined when the fragment has no article `i`.
+ * A file not laid out in lines (any valid fragment JSON) is parsed whole.
+ *
+ * Why: a page of hits needs one article from each of about ten fragments;
+ * parsing only that article's line costs a quarter of the fragment at 4
+ * articles a fragment and a thirty-second at 32 (200k articles).
+ */
+export function fragmentArticle(bytes: Uint8Array, i: number, utf8: TextDecoder): StoredArticle | undefined {
+  let start = 0
+  for (let line = 0; line <= i; line++) {
+    const end = bytes.indexOf(NEWLINE, start)
+    if (end < 0) return line === 0 ? parseFragment(bytes, utf8).articles[i] : undefined
+    start = end + 1
+  }
+  if (bytes[start] !== OPEN_BRACE) return undefined // the closing `]}`: no article i
+  let end = bytes.indexOf(NEWLINE, start)
+  if (end < 0) end = bytes.length
+  if (bytes[end - 1] === COMMA) end--
+  return JSON.parse(utf8.decode(bytes.subarray(start, end))) as StoredArticle
 }
 
 /** Fragment files an index may write: leaves room under the 20,000 files of a deployment. */

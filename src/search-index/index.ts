@@ -7,7 +7,8 @@
  * `ids.json` — typed-array views, no object per term or per posting. Postings
  * chunks are fetched when a query first needs them and cached (LRU by
  * bytes), positions chunks likewise but only for phrases; article fragments
- * likewise (LRU by count).
+ * likewise, kept as bytes (LRU by article count), of which a request parses
+ * only the articles it shows.
  *
  * All lookup tables keyed by user input are `Map`s or binary searches, never
  * plain objects, so an id or topic such as `__proto__` or `constructor` is
@@ -23,7 +24,8 @@ import { Engine, type PostingsSource } from '../engine'
 import {
   FILES,
   assertFormatVersion,
-  type ArticleFragment,
+  fragmentArticle,
+  fragmentHeader,
   type Manifest,
   type StoredArticle,
   type TopicCount,
@@ -157,14 +159,23 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
   }
   const engine = new Engine({ layout, terms, docs, postings, positions })
 
-  const fragments = new LruCache<number, ArticleFragment>(articleLimit, (fragment) => fragment.articles.length)
+  const perFragment = layout.fragments.perFragment
+  // Fragments are cached as their bytes, and each request parses only the
+  // articles it shows (fragmentArticle). A cached parsed fragment is a tree of
+  // young objects that V8's scavenger copies once or twice before promoting
+  // it; with a new page of hits per query, that churn was most of what
+  // survived each scavenge and set its pause (docs/benchmarks.md, "What
+  // survives a scavenge"). Bytes live outside the JS heap, and a parsed
+  // article dies with its request.
+  const fragments = new LruCache<number, Uint8Array>(articleLimit, () => perFragment)
+  const utf8 = new TextDecoder()
   let fragmentFetches = 0
   const fragment = (k: number) =>
     fragments.get(k, async () => {
       fragmentFetches++
-      const loaded = await source.json<ArticleFragment>(FILES.fragment(k))
-      assertFormatVersion(loaded.formatVersion)
-      return loaded
+      const bytes = await source.bytes(FILES.fragment(k))
+      assertFormatVersion(fragmentHeader(bytes, utf8).formatVersion)
+      return bytes
     })
 
   const topicBySlug = new Map(manifest.topics.map((topic) => [topic.slug, topic]))
@@ -174,7 +185,6 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
     slugByKey.set(topic.slug.toLowerCase(), topic.slug)
     slugByKey.set(topic.name.toLowerCase(), topic.slug)
   }
-  const perFragment = layout.fragments.perFragment
   return {
     manifest,
     engine,
@@ -190,7 +200,8 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       const needed = [...new Set(numbers.map((n) => Math.floor(n / perFragment)))]
       const loaded = new Map(await Promise.all(needed.map(async (k) => [k, await fragment(k)] as const)))
       return numbers.map((n) => {
-        const article = loaded.get(Math.floor(n / perFragment))?.articles[n % perFragment]
+        const bytes = loaded.get(Math.floor(n / perFragment))
+        const article = bytes && fragmentArticle(bytes, n % perFragment, utf8)
         if (!article) throw new Error(`article ${n} is missing from its fragment`)
         return article
       })

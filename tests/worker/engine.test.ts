@@ -5,7 +5,7 @@ import { analyze } from '../../src/analyzer'
 import { Engine, MAX_EXPANSIONS, memoryPostings, type EngineSearchOptions } from '../../src/engine'
 import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
-import { FIELD_BOOSTS, FILES, type Manifest } from '../../src/index-format'
+import { FIELD_BOOSTS, FILES, fragmentArticle, fragmentHeader, fragmentText, type ArticleFragment, type Manifest } from '../../src/index-format'
 import { DEFAULT_CACHE_LIMITS, MIN_CACHE_LIMITS, assetSource, cacheLimitsFor, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
 import { countingSource } from './helpers'
 import { MIN_SNIPPET_DEMAND, QUERY_OPTIONS, planQuery, search, snippetDemand, toHit } from '../../src/search'
@@ -358,6 +358,35 @@ describe('fragments', () => {
     expect(source.reads.length).toBe(before) // chunks and fragments cached
     await search(fresh, { q: 'qqqqzzzz', topics: [], limit: 10, offset: 0 })
     expect(source.reads.filter((name) => name.startsWith('articles/')).length).toBe(fragments.length)
+  })
+})
+
+describe('fragment files', () => {
+  const utf8 = new TextDecoder()
+  const source = assetSource(testEnv.ASSETS)
+
+  it('hold one article a line, and one article parses alone to what the whole file parses to', async () => {
+    const { count } = (await source.json<Manifest>(FILES.manifest)).index.fragments
+    let newlines = 0
+    for (const k of [0, 1, Math.floor(count / 2), count - 1]) {
+      const bytes = await source.bytes(FILES.fragment(k))
+      const whole = JSON.parse(utf8.decode(bytes)) as ArticleFragment
+      expect(utf8.decode(bytes)).toBe(fragmentText(whole))
+      expect(fragmentHeader(bytes, utf8)).toEqual({ ...whole, articles: [] })
+      whole.articles.forEach((article, i) => expect(fragmentArticle(bytes, i, utf8)).toEqual(article))
+      expect(fragmentArticle(bytes, whole.articles.length, utf8)).toBeUndefined()
+      expect(fragmentArticle(bytes, whole.articles.length + 5, utf8)).toBeUndefined()
+      newlines += whole.articles.filter((article) => article.body.includes('\n')).length
+    }
+    expect(newlines).toBeGreaterThan(0) // newlines inside the text are escaped, so they never split a line
+  })
+
+  it('are read the same when written as one line, as any fragment JSON may be', async () => {
+    const whole = await source.json<ArticleFragment>(FILES.fragment(0))
+    const oneLine = new TextEncoder().encode(JSON.stringify(whole))
+    expect(fragmentHeader(oneLine, utf8)).toEqual({ ...whole, articles: [] })
+    whole.articles.forEach((article, i) => expect(fragmentArticle(oneLine, i, utf8)).toEqual(article))
+    expect(fragmentArticle(oneLine, whole.articles.length, utf8)).toBeUndefined()
   })
 })
 
