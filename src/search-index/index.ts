@@ -166,7 +166,9 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
   // it; with a new page of hits per query, that churn was most of what
   // survived each scavenge and set its pause (docs/benchmarks.md, "What
   // survives a scavenge"). Bytes live outside the JS heap, and a parsed
-  // article dies with its request.
+  // article dies with its request. At 200k articles (32 to a fragment) the
+  // fetched bytes bring more mark-compacts instead; cached text was worse on
+  // the bundled data (same section).
   const fragments = new LruCache<number, Uint8Array>(articleLimit, () => perFragment)
   const utf8 = new TextDecoder()
   let fragmentFetches = 0
