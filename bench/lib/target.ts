@@ -42,6 +42,9 @@ function linkOrCopy(from: string, to: string) {
  * With `reuse`, an earlier build of the same dir (its `out/manifest.json`)
  * is kept instead, and `buildMs` is NaN: a 200k build takes half an hour.
  */
+/** The build's heap cap in MiB: room for the 200k build with its MiniSearch reference (peak RSS 8–10 GB measured). */
+export const BUILD_HEAP_MIB = 16_000
+
 export function buildCorpus(paths: string[], dir: string, timeoutMs: number, reuse = false): Built {
   const out = resolve(dir, 'out')
   const refSrc = resolve(dir, 'reference-src')
@@ -55,7 +58,9 @@ export function buildCorpus(paths: string[], dir: string, timeoutMs: number, reu
     const args = ['run', 'build', '--', ...paths, '--out', out, '--quiet']
     if (help.includes('--reference')) args.push('--reference')
     const started = performance.now()
-    const result = spawnSync('npm', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: 'SIGKILL' })
+    // The 200k build with --reference peaks near 10 GB; Node's default old space (about 4 GB here) stops it.
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${BUILD_HEAP_MIB}`.trim() }
+    const result = spawnSync('npm', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: 'SIGKILL', env })
     const buildMs = performance.now() - started
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
     built = { out, buildMs, ok: result.status === 0, output, referenceAssets: null, referenceSource: 'none' }
