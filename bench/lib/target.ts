@@ -37,14 +37,14 @@ function linkOrCopy(from: string, to: string) {
   }
 }
 
+/** The build's heap cap in MiB: room for the 200k build with its MiniSearch reference (peak RSS 8–10 GB measured). */
+export const BUILD_HEAP_MIB = 16_000
+
 /**
  * Builds `paths` into `<dir>/out` with the project's build and `--reference`.
  * With `reuse`, an earlier build of the same dir (its `out/manifest.json`)
  * is kept instead, and `buildMs` is NaN: a 200k build takes half an hour.
  */
-/** The build's heap cap in MiB: room for the 200k build with its MiniSearch reference (peak RSS 8–10 GB measured). */
-export const BUILD_HEAP_MIB = 16_000
-
 export function buildCorpus(paths: string[], dir: string, timeoutMs: number, reuse = false): Built {
   const out = resolve(dir, 'out')
   const refSrc = resolve(dir, 'reference-src')

@@ -172,7 +172,7 @@ const COMMA = 0x2c
 const OPEN_BRACE = 0x7b
 
 /** The whole fragment in `bytes`, parsed. */
-export function parseFragment(bytes: Uint8Array, utf8: TextDecoder): ArticleFragment {
+function parseFragment(bytes: Uint8Array, utf8: TextDecoder): ArticleFragment {
   return JSON.parse(utf8.decode(bytes)) as ArticleFragment
 }
 
