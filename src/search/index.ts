@@ -315,14 +315,19 @@ export async function rank(
     ranked = []
     const filtered = dated || excluded !== undefined
     const inView = filtered ? new Int32Array(dateHi - dateLo) : null
+    // Over the whole index the total is known without a scan (every article, or the one topic's count), so the
+    // walk stops at the page's end: a topic page of the bundled data walked all 21,578 articles, 0.6 ms a request.
+    const known = filtered ? undefined : knownBrowseTotal(index, wanted)
     let viewed = 0
     for (let n = dateLo; n < dateHi; n++) {
+      if (known !== undefined && total === end) break
       if (excluded?.has(n)) continue
       if (inView) inView[viewed++] = n
       if (wanted && !docs.hasAnyTopic(n, wanted)) continue
       if (total < end) ranked.push({ n, score: 0, key: 0 })
       total++
     }
+    if (known !== undefined) total = known
     facets = countTopics(index, inView ? inView.subarray(0, viewed) : null)
   } else {
     await engine.load(plan)
@@ -423,9 +428,16 @@ function topicMask(index: SearchIndex, slugs: readonly string[]): Uint8Array | n
   return mask
 }
 
-/** Topic counts over the documents (every document when null), most frequent first, then by slug. */
-function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount[] {
+/** {@link topicCounts} of every document, per index: they never change, and every topic page asks for them. */
+const ALL_TOPIC_COUNTS = new WeakMap<SearchIndex, Uint32Array>()
+
+/** How many documents carry each topic (by topic id), over `matches`, or every document when null. */
+function topicCounts(index: SearchIndex, matches: Int32Array | null): Uint32Array {
   const { topicStart, topicIds } = index.engine.docs
+  if (matches === null) {
+    const known = ALL_TOPIC_COUNTS.get(index)
+    if (known) return known
+  }
   const counts = new Uint32Array(index.manifest.topics.length)
   // Every document (matches null): all the topic ids, one run from topicStart[0] = 0.
   if (matches) {
@@ -433,7 +445,28 @@ function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount
       const doc = matches[m]!
       for (let i = topicStart[doc]!, end = topicStart[doc + 1]!; i < end; i++) counts[topicIds[i]!]!++
     }
-  } else for (let i = 0, end = topicStart[index.engine.docs.count]!; i < end; i++) counts[topicIds[i]!]!++
+  } else {
+    for (let i = 0, end = topicStart[index.engine.docs.count]!; i < end; i++) counts[topicIds[i]!]!++
+    ALL_TOPIC_COUNTS.set(index, counts)
+  }
+  return counts
+}
+
+/**
+ * The number of documents a browse over the whole index finds, when it is known without walking them: every
+ * document with no topic filter, the topic's count with one topic (a document lists a topic once). Undefined with
+ * several topics: a document may carry more than one of them.
+ */
+function knownBrowseTotal(index: SearchIndex, wanted: Uint8Array | null): number | undefined {
+  if (wanted === null) return index.engine.docs.count
+  const first = wanted.indexOf(1)
+  if (first === -1) return 0
+  return wanted.indexOf(1, first + 1) === -1 ? topicCounts(index, null)[first] : undefined
+}
+
+/** Topic counts over the documents (every document when null), most frequent first, then by slug. */
+function countTopics(index: SearchIndex, matches: Int32Array | null): FacetCount[] {
+  const counts = topicCounts(index, matches)
   const facets: FacetCount[] = []
   counts.forEach((count, id) => {
     if (count === 0) return

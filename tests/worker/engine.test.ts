@@ -269,6 +269,42 @@ describe('rank', () => {
   })
 })
 
+describe('browse (empty query)', () => {
+  // What a walk over every document gives: the numbers carrying any of the topics (all of them with none), in order.
+  const walk = (slugs: string[]) => {
+    const ids = new Set(slugs.map((slug) => index.topicIdBySlug.get(slug)))
+    const found: number[] = []
+    for (let n = 0; n < index.engine.docs.count; n++) {
+      const { topicStart, topicIds } = index.engine.docs
+      if (ids.size === 0 || Array.from(topicIds.subarray(topicStart[n]!, topicStart[n + 1]!)).some((id) => ids.has(id))) found.push(n)
+    }
+    return found
+  }
+
+  it('stops at the page but counts every match, with one topic, several, or none', async () => {
+    const counts = new Map(index.manifest.topics.map((topic) => [topic.slug, 0]))
+    for (let n = 0; n < index.engine.docs.count; n++) {
+      const { topicStart, topicIds } = index.engine.docs
+      for (let i = topicStart[n]!; i < topicStart[n + 1]!; i++) counts.set(index.manifest.topics[topicIds[i]!]!.slug, counts.get(index.manifest.topics[topicIds[i]!]!.slug)! + 1)
+    }
+    const bySize = [...counts].filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1])
+    const largest = bySize[0]![0]
+    const rarest = bySize.at(-1)![0]
+    const filters: string[][] = [[], [largest], [rarest], [largest, bySize[1]![0]], [largest, largest]]
+    for (const slugs of filters) {
+      const expected = walk(slugs)
+      const pages: [limit: number, offset: number][] = [[10, 0], [5, 20], [100, Math.max(0, expected.length - 3)]]
+      for (const [limit, offset] of pages) {
+        const answer = await search(index, { q: '', topics: slugs, limit, offset })
+        expect(answer.total, slugs.join()).toBe(expected.length)
+        expect(answer.hits.map((hit) => hit.id), `${slugs.join()} ${limit} ${offset}`).toEqual(expected.slice(offset, offset + limit).map((n) => index.ids.at(n)))
+        // Facets in browse mode count every document in view, whatever the topic filter.
+        expect(new Map(answer.facets.topics.map((facet) => [facet.slug, facet.count]))).toEqual(new Map(bySize))
+      }
+    }
+  })
+})
+
 describe('snippetDemand', () => {
   it('covers the whole text of more than 9 in 10 stories, and an opening for those the index counts nothing of', async () => {
     const numbers = Array.from({ length: 400 }, (_, i) => i * 53)
