@@ -20,6 +20,7 @@
  * npm run build && npm run bench:gc                 # the bundled data, 91 queries per type per set
  * npm run bench:gc -- --assets DIR --per-type 40   # another out dir (its corpus: --corpus PATH)
  * npm run bench:gc -- --v8-flag=--max-semi-space-size=1   # more V8 flags (here: a young generation capped at 1 MiB)
+ * npm run bench:gc -- --rank-only                  # the engine's part alone: bench/rank-worker.ts, no /suggest
  * ```
  */
 import { spawn } from 'node:child_process'
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     'per-type': { type: 'string', default: '91' },
     port: { type: 'string', default: '8799' },
     tmp: { type: 'string', default: '.tmp/bench-gc' },
+    // The Worker is bench/rank-worker.ts (the engine's part of a search and nothing else) instead of src/index.ts.
+    'rank-only': { type: 'boolean', default: false },
     'v8-flag': { type: 'string', multiple: true, default: [] },
   },
 })
@@ -88,7 +91,8 @@ function parseGc(output: string): Gc[] {
 
 async function main() {
   mkdirSync(tmp, { recursive: true })
-  const config = tempConfig({ dir: tmp, name: 'gc', assets })
+  const rankOnly = values['rank-only']!
+  const config = tempConfig({ dir: tmp, name: 'gc', assets, main: rankOnly ? 'bench/rank-worker.ts' : undefined })
   const dist = join(tmp, 'dist')
   const size = scriptSize(config, dist)
   const capnp = join(tmp, 'workerd.capnp')
@@ -118,7 +122,7 @@ async function main() {
     // As-you-type requests (issue 4: /suggest p99 under 1 ms): 2-4 letters of a word, or a word then 3 letters of another.
     const words = [...corpus.df.keys()].filter((word) => word.length >= 4).sort()
     const suggestions = (n: number) =>
-      Array.from({ length: n }, (_, i) => {
+      rankOnly ? [] : Array.from({ length: n }, (_, i) => {
         const word = words[Math.floor(((i * 7919) % n) * (words.length / n))]!
         return i % 2 === 0
           ? { type: '/suggest: 2-4 letters', path: `/suggest?q=${encodeURIComponent(word.slice(0, 2 + (i % 3)))}`, status: 200 }
@@ -157,7 +161,7 @@ async function main() {
     const blocks = await measure([...suggestions(4 * perType), ...floor(2 * perType, 'block')])
     const line = (label: string, samples: number[]) =>
       `| ${label} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 90).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${Math.max(...samples).toFixed(1)} | ${samples.filter((x) => x > 10).length} |`
-    console.log(`# workerd alone, V8 flags ${['--trace-gc', ...values['v8-flag']!].join(' ')} (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; ${pinning}\n`)
+    console.log(`# workerd alone${rankOnly ? ', the engine alone (bench/rank-worker.ts)' : ''}, V8 flags ${['--trace-gc', ...values['v8-flag']!].join(' ')} (${new Date().toISOString()}); script ${size.gzipKiB.toFixed(0)} KiB gzip; ${pinning}\n`)
     console.log('| queries | n | p50 ms | p90 ms | p99 ms | max ms | over 10 ms |\n|---|---|---|---|---|---|---|')
     console.log(line('all searches', all))
     for (const [type, samples] of byType) console.log(line(type, samples))
