@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readCorpus } from './lib/corpus'
 import { measureDev, type DevFigures, type WorstCaseFigure } from './lib/measure'
-import { QUERY_TYPES, QueryGenerator, queryPath, worstCaseQueries, type WorstCase } from './lib/queries'
+import { QUERY_TYPES, QueryGenerator, queryPath, worstCaseQueries, type Query, type WorstCase } from './lib/queries'
 import { fmtBytes, fmtMs, ratio, table } from './lib/stats'
 import { buildCorpus, configs } from './lib/target'
 import { assetsStats, bundleIn, compatibilityDate, scriptSize, startupCpu, type AssetsStats, type ScriptSize, type StartupCpu } from './lib/wrangler'
@@ -46,11 +46,19 @@ interface Side {
   assets: AssetsStats | null
   dev: DevFigures | null
   /** Per-request CPU in the isolate probe (Miniflare, no dev server): the floor (a 404) and each query type. */
-  probe: { floor: CpuPerRequest | null; types: TypeCpu[]; pinning: string } | null
+  probe: IsolateFigures | null
+  /** The same probe over bench/rank-worker.ts: the engine's part of each query alone (ours only). */
+  engineProbe: IsolateFigures | null
   errors: string[]
 }
 
-const emptySide = (): Side => ({ script: null, startup: null, assets: null, dev: null, probe: null, errors: [] })
+interface IsolateFigures {
+  floor: CpuPerRequest | null
+  types: TypeCpu[]
+  pinning: string
+}
+
+const emptySide = (): Side => ({ script: null, startup: null, assets: null, dev: null, probe: null, engineProbe: null, errors: [] })
 
 interface CorpusResult {
   label: string
@@ -66,7 +74,32 @@ interface CorpusResult {
 
 const log = (line: string) => console.error(line)
 
-async function measureSide(config: string, assetsDir: string, dir: string, name: string, gen: () => QueryGenerator, worst: WorstCase[], options: Options): Promise<Side> {
+/**
+ * The isolate probe over the dry-run bundle in `dist`: the floor (a 404) and each query type, `mixed` being new to
+ * the isolate, after `first`, which loads the index (not a query type's cost).
+ */
+async function probeIsolate(dist: string, assetsDir: string, first: Query, mixed: readonly Query[]): Promise<IsolateFigures> {
+  const probe = await IsolateCpuProbe.start(bundleIn(dist), assetsDir, compatibilityDate())
+  try {
+    await probe.get(queryPath(first))
+    const floor = await probe.floorMs(40)
+    const types = await measureQueryTypes(probe, mixed.map((query) => ({ type: query.type, path: queryPath(query) })))
+    return { floor, types, pinning: probe.pinning }
+  } finally {
+    await probe.stop()
+  }
+}
+
+async function measureSide(
+  config: string,
+  assetsDir: string,
+  dir: string,
+  name: string,
+  gen: () => QueryGenerator,
+  worst: WorstCase[],
+  options: Options,
+  engineConfig?: string,
+): Promise<Side> {
   const side = emptySide()
   const attempt = async <T>(what: string, f: () => T | Promise<T>): Promise<T | null> => {
     try {
@@ -86,16 +119,13 @@ async function measureSide(config: string, assetsDir: string, dir: string, name:
   const mixed = g.mixed(options.queries)
   if (side.script) {
     // The dry-run bundle in the isolate probe, with the mixed queries of the HTTP rows (new to this isolate), and no dev server around it.
-    side.probe = await attempt('isolate probe', async () => {
-      const probe = await IsolateCpuProbe.start(bundleIn(join(dir, `dist-${name}`)), assetsDir, compatibilityDate())
-      try {
-        await probe.get(queryPath(first)) // loads the index: not a query type's cost
-        const floor = await probe.floorMs(40)
-        const types = await measureQueryTypes(probe, mixed.map((query) => ({ type: query.type, path: queryPath(query) })))
-        return { floor, types, pinning: probe.pinning }
-      } finally {
-        await probe.stop()
-      }
+    side.probe = await attempt('isolate probe', () => probeIsolate(join(dir, `dist-${name}`), assetsDir, first, mixed))
+  }
+  if (engineConfig) {
+    const dist = join(dir, `dist-${name}-engine`)
+    side.engineProbe = await attempt('engine probe', () => {
+      scriptSize(engineConfig, dist)
+      return probeIsolate(dist, assetsDir, first, mixed)
     })
   }
   side.dev = await attempt('wrangler dev', () =>
@@ -145,7 +175,7 @@ async function runCorpus(label: string, paths: string[], options: Options): Prom
   })
   const cfg = configs(dir, built, label)
   const worst = worstCaseQueries(corpus)
-  result.ours = await measureSide(cfg.ours, built.out, dir, 'ours', gen, worst, options)
+  result.ours = await measureSide(cfg.ours, built.out, dir, 'ours', gen, worst, options, cfg.engine)
   if (!options.skipReference && cfg.reference && built.referenceAssets) {
     result.reference = await measureSide(cfg.reference, built.referenceAssets, dir, 'reference', gen, worst, options)
   }
@@ -182,6 +212,12 @@ export function formatCorpus(r: CorpusResult): string {
     const a = o.probe?.types.find((t) => t.type === type)
     const b = f?.probe?.types.find((t) => t.type === type)
     rows.push([`isolate probe CPU ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
+  }
+  row('engine alone (bench/rank-worker.ts): floor, a 404', o.engineProbe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
+  for (const type of QUERY_TYPES) {
+    const a = o.engineProbe?.types.find((t) => t.type === type)
+    const b = f?.probe?.types.find((t) => t.type === type)
+    rows.push([`engine alone CPU ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
   }
   for (const type of QUERY_TYPES) {
     const a = o.dev?.isolate[type]

@@ -104,10 +104,12 @@ export function buildCorpus(paths: string[], dir: string, timeoutMs: number, reu
   return built
 }
 
-export function configs(dir: string, built: Built, label: string): { ours: string; reference: string | null } {
+export function configs(dir: string, built: Built, label: string): { ours: string; engine: string; reference: string | null } {
   const slug = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()
   return {
     ours: tempConfig({ dir, name: `bench-${slug}`, assets: built.out }),
+    // The engine's part alone over the same index (bench/rank-worker.ts): the isolate probe's "engine alone" rows.
+    engine: tempConfig({ dir, name: `bench-engine-${slug}`, assets: built.out, main: 'bench/rank-worker.ts' }),
     reference: built.referenceAssets ? tempConfig({ dir, name: `bench-ref-${slug}`, assets: built.referenceAssets, main: 'bench/reference-worker.ts' }) : null,
   }
 }
