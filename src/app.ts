@@ -24,7 +24,7 @@
  * export default app
  * ```
  */
-import { Hono, type Env } from 'hono'
+import { Hono, type Context, type Env } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
@@ -88,15 +88,18 @@ export function createApp(
   sourceOf: (env: Bindings) => ArtefactSource = (env) => assetSource(env.ASSETS),
 ) {
   const app = baseApp<AppEnv>()
-  // Loads the index (once per isolate) for the routes that need it.
+  // Loads the index (once per isolate) for the routes that need it, and after the first answer warms its postings.
   const withIndex = createMiddleware<AppEnv>(async (c, next) => {
+    let index: SearchIndex
     try {
-      c.set('index', await getIndex(c.env))
+      index = await getIndex(c.env)
     } catch (error) {
       console.error(error)
       return c.json(errorBody(503, 'index_unavailable', 'the search index could not be loaded; try again shortly'), 503)
     }
+    c.set('index', index)
     await next()
+    warmInBackground(c, index)
   })
   const cached = versionedCache({ version: (c) => c.get('index').manifest.indexVersion })
   const edgeCached = edgeCache({ version: (c) => c.get('index').manifest.indexVersion })
@@ -176,6 +179,29 @@ export function finishApp<E extends Env>(app: Hono<E>): Hono<E> {
     return c.json(errorBody(500, 'internal_error', 'the search service failed to answer this request'), 500)
   })
   return app
+}
+
+/** Indexes whose warm-up ({@link SearchIndex.warm}) has started, and not failed. */
+const warming = new WeakSet<SearchIndex>()
+
+/**
+ * Starts `index.warm()` once per index, after this request's answer: as
+ * `waitUntil` work, so that the runtime keeps the isolate for it and the
+ * answer does not wait. A failed warm-up is logged and tried again by a later
+ * request.
+ */
+function warmInBackground(c: Context<AppEnv>, index: SearchIndex): void {
+  if (warming.has(index)) return
+  warming.add(index)
+  const warm = index.warm().catch((error: unknown) => {
+    warming.delete(index)
+    console.warn(`warming the postings failed; queries load their chunks as they need them: ${error instanceof Error ? error.message : String(error)}`)
+  })
+  try {
+    c.executionCtx.waitUntil(warm)
+  } catch {
+    // No execution context (app.request() in tests): the promise runs on by itself.
+  }
 }
 
 /** The slugs of the `topic` parameters, or the 400 body naming the first that is not a known topic. */

@@ -118,6 +118,19 @@ export interface SearchIndex {
   numberOf(id: string): number | undefined
   /** Articles by internal number, in the order given, from their fragments. */
   articles(numbers: readonly number[]): Promise<StoredArticle[]>
+  /**
+   * Loads the chunks not cached yet, one at a time: every postings chunk when
+   * all of them fit in the postings cache ({@link CacheLimits}), then every
+   * positions chunk when all of those fit in theirs. A kind that does not fit
+   * is left alone, so warming never evicts. Resolves to the number of chunks
+   * fetched. The Worker runs it once per isolate, after the first answer
+   * (`waitUntil`), so that no later query waits on a chunk fetch (see
+   * docs/benchmarks.md, "Chunks warmed after the first answer"). Within the
+   * limits, the heap stays within the budget the limits were sized to
+   * ({@link cacheLimitsFor}). A large index (200k articles, a 100k shard)
+   * does not fit, and its queries load their chunks as before.
+   */
+  warm(): Promise<number>
   /** Cache state, for tests and diagnostics. */
   cacheStats(): { postingsChunks: number; postingsBytes: number; positionsChunks: number; positionsBytes: number; fragments: number; fragmentFetches: number; limits: CacheLimits }
 }
@@ -208,6 +221,9 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
         return article
       })
     },
+    async warm() {
+      return (await warmAll(chunks, layout.postings, source)) + (await warmAll(positionChunks, layout.positions, source))
+    },
     cacheStats: () => ({
       postingsChunks: chunks.size,
       postingsBytes: chunks.weight,
@@ -218,6 +234,18 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       limits: { postingsBytes, positionsBytes, articles: articleLimit },
     }),
   }
+}
+
+/** Fetches into `cache` each of `files` it lacks, when all of them (`bytes`) fit in it; the number fetched. */
+async function warmAll(cache: LruCache<number, Uint8Array>, { files, bytes }: { files: string[]; bytes: number[] }, source: ArtefactSource): Promise<number> {
+  if (bytes.reduce((sum, size) => sum + size, 0) > cache.capacity) return 0
+  let fetched = 0
+  for (let chunk = 0; chunk < files.length; chunk++) {
+    if (cache.peek(chunk)) continue
+    cache.set(chunk, await source.bytes(files[chunk]!))
+    fetched++
+  }
+  return fetched
 }
 
 /** Resolves a topic as a user wrote it (name or slug, any case) to its slug. */

@@ -397,6 +397,48 @@ describe('fragments', () => {
   })
 })
 
+describe('warming the chunks', () => {
+  const total = (sizes: number[]) => sizes.reduce((sum, size) => sum + size, 0)
+
+  it('loads every chunk not yet cached of each kind whose chunks all fit in its cache, and nothing of the others', async () => {
+    const source = countingSource()
+    const fresh = await loadSearchIndex(source)
+    const { postings, positions } = fresh.manifest.index
+    await search(fresh, { q: 'oil', topics: [], limit: 1, offset: 0 })
+    const before = fresh.cacheStats().postingsChunks
+    expect(before).toBeGreaterThan(0)
+    expect(fresh.cacheStats().positionsChunks).toBe(0)
+    expect(await fresh.warm()).toBe(postings.files.length - before + positions.files.length)
+    expect(fresh.cacheStats()).toMatchObject({ postingsChunks: postings.files.length, positionsChunks: positions.files.length })
+    const read = (kind: string) => source.reads.filter((name) => name.startsWith(kind)).sort()
+    expect(read('postings/')).toEqual([...postings.files].sort())
+    expect(read('positions/')).toEqual([...positions.files].sort())
+    expect(await fresh.warm()).toBe(0)
+
+    const neither = await loadSearchIndex(assetSource(env.ASSETS), { postingsBytes: total(postings.bytes) - 1, positionsBytes: total(positions.bytes) - 1 })
+    expect(await neither.warm()).toBe(0)
+    expect(neither.cacheStats()).toMatchObject({ postingsChunks: 0, positionsChunks: 0 })
+    const postingsOnly = await loadSearchIndex(assetSource(env.ASSETS), { postingsBytes: total(postings.bytes), positionsBytes: total(positions.bytes) - 1 })
+    expect(await postingsOnly.warm()).toBe(postings.files.length)
+    expect(postingsOnly.cacheStats().positionsChunks).toBe(0)
+  })
+
+  it('starts after the first answer of the app, and changes no answer', async () => {
+    const fresh = await loadSearchIndex(assetSource(env.ASSETS))
+    const files = fresh.manifest.index.postings.files.length + fresh.manifest.index.positions.files.length
+    const app = createApp(async () => fresh)
+    expect((await app.request('/search?q=wheat+exports', {}, env)).status).toBe(200)
+    const cached = () => fresh.cacheStats().postingsChunks + fresh.cacheStats().positionsChunks
+    for (let wait = 0; wait < 100 && cached() < files; wait++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(cached()).toBe(files)
+    const cold = await loadSearchIndex(assetSource(env.ASSETS))
+    for (const q of ['wheat exports', 'oil pri', '"crude oil" -opec', 'title:coffee']) {
+      const request = { q, topics: [], limit: 10, offset: 0 }
+      expect(await search(fresh, request), q).toEqual(await search(cold, request))
+    }
+  })
+})
+
 describe('fragment files', () => {
   const utf8 = new TextDecoder()
   const source = assetSource(testEnv.ASSETS)
