@@ -55,9 +55,31 @@ import { tokenAdvance } from '../../src/index-format'
 import { processTerm, tokenize } from '../../src/analyzer'
 import { compareCodeUnits } from '../compare'
 import { dateSortKey } from '../dates'
+import { DEFAULT_CACHE_LIMITS } from '../../src/search-index'
 
 /** A postings chunk is closed once it reaches this size (a single term may exceed it). */
 export const POSTINGS_CHUNK_BYTES = 256 * 1024
+
+/** The chunk size of postings too large for the Worker's postings cache: see {@link postingsChunkBytes}. */
+export const SMALL_POSTINGS_CHUNK_BYTES = 32 * 1024
+
+/** Postings bytes per (term, field, document) entry, for {@link postingsChunkBytes}' estimate: a delta and a tf varint. */
+const BYTES_PER_POSTING = 3
+
+/**
+ * The chunk size for postings of about `estimatedBytes`. Postings that fit in
+ * the Worker's largest postings cache (`DEFAULT_CACHE_LIMITS`, 8 MiB) are cut
+ * into chunks of 256 KiB: the Worker holds all of them, warmed after its first
+ * answer, so the size only sets the number of files. Larger postings (200k
+ * articles, a 100k shard) are read a chunk at a time through a cache that holds
+ * a few percent of them, so each query's cold terms cost a chunk each: cut
+ * into 32 KiB, a query copies less that it does not use. At 200k articles this
+ * took `bench:gc`'s CPU from 26.1–28.1 s to 24.7 s and its p99 from 66–70 to
+ * 55 ms (docs/benchmarks.md, "Smaller postings chunks for large indexes").
+ */
+export function postingsChunkBytes(estimatedBytes: number): number {
+  return estimatedBytes <= DEFAULT_CACHE_LIMITS.postingsBytes ? POSTINGS_CHUNK_BYTES : SMALL_POSTINGS_CHUNK_BYTES
+}
 
 export interface CompiledFile {
   name: string
@@ -67,6 +89,7 @@ export interface CompiledFile {
 export interface CompileOptions {
   /** Compile a shard: global internal numbers [docBase, docBase + docCount). */
   shard?: { index: number; count: number; docBase: number; docCount: number }
+  /** Postings chunk size. Default: {@link postingsChunkBytes} of the estimated postings size. */
   chunkBytes?: number
 }
 
@@ -176,7 +199,10 @@ export function compileIndex(
   const termStart = new Uint32Array(T + 1)
   const postStart = new Uint32Array(T * F + 1)
   const chars = new Uint16Array(C)
-  const chunkLimit = options.chunkBytes ?? POSTINGS_CHUNK_BYTES
+  // The corpus's postings entries, scaled to this part of it (a shard), estimate the bytes written.
+  let entries = 0
+  for (let i = 0; i < stats.df.length; i++) entries += stats.df[i]!
+  const chunkLimit = options.chunkBytes ?? postingsChunkBytes((entries * BYTES_PER_POSTING * localCount) / Math.max(1, stats.documentCount))
   const positionsOf = tokenPositions(articles, topics)
   const chunks: Buffer[] = []
   const positionChunks: Buffer[] = []

@@ -8,6 +8,8 @@ import { buildIndex, type BuildOptions } from '../../index-build/build'
 import { BuildError } from '../../index-build/errors'
 import { formatReport } from '../../index-build/report'
 import { sortArticles } from '../../index-build/write'
+import { POSTINGS_CHUNK_BYTES, SMALL_POSTINGS_CHUNK_BYTES, postingsChunkBytes } from '../../index-build/compile'
+import { DEFAULT_CACHE_LIMITS } from '../../src/search-index'
 import { lexiconData } from '../../index-build/suggest'
 import type { LexiconData } from '../../src/suggest/lexicon'
 import { articlesOf, listFiles, MARKDOWN, readText, REUTERS_FULL, REUTERS_SAMPLE, ROOT, SCIFACT_SAMPLE, SEED, useTempDirs } from './helpers'
@@ -294,6 +296,16 @@ describe.runIf(REUTERS_FULL)('the full Reuters corpus', () => {
     expect(result.report.rejections).toEqual([{ file: REUTERS_FULL, line: 12793, reason: 'no title and no body' }])
     expect(result.report.warnings).toEqual([])
     expect(result.report.topics).toHaveLength(120)
+  })
+})
+
+describe('postings chunk size', () => {
+  it('is 256 KiB while all postings fit in the Worker\'s largest postings cache, 32 KiB past it', () => {
+    const cache = DEFAULT_CACHE_LIMITS.postingsBytes
+    expect(postingsChunkBytes(1)).toBe(POSTINGS_CHUNK_BYTES)
+    expect(postingsChunkBytes(cache)).toBe(POSTINGS_CHUNK_BYTES)
+    expect(postingsChunkBytes(cache + 1)).toBe(SMALL_POSTINGS_CHUNK_BYTES)
+    expect(SMALL_POSTINGS_CHUNK_BYTES).toBeLessThan(POSTINGS_CHUNK_BYTES)
   })
 })
 

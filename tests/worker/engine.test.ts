@@ -423,6 +423,12 @@ describe('warming the chunks', () => {
     expect(postingsOnly.cacheStats().positionsChunks).toBe(0)
   })
 
+  it('covers the bundled index: its postings and positions fit in the default caches', () => {
+    const { postings, positions } = index.manifest.index
+    expect(total(postings.bytes)).toBeLessThanOrEqual(DEFAULT_CACHE_LIMITS.postingsBytes)
+    expect(total(positions.bytes)).toBeLessThanOrEqual(DEFAULT_CACHE_LIMITS.positionsBytes)
+  })
+
   it('starts after the first answer of the app, and changes no answer', async () => {
     const fresh = await loadSearchIndex(assetSource(env.ASSETS))
     const files = fresh.manifest.index.postings.files.length + fresh.manifest.index.positions.files.length
