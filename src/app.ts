@@ -88,7 +88,7 @@ export function createApp(
   sourceOf: (env: Bindings) => ArtefactSource = (env) => assetSource(env.ASSETS),
 ) {
   const app = baseApp<AppEnv>()
-  // Loads the index (once per isolate) for the routes that need it, and after the first answer warms its postings.
+  // Loads the index (once per isolate) for the routes that need it, and after the first answer warms its chunks.
   const withIndex = createMiddleware<AppEnv>(async (c, next) => {
     let index: SearchIndex
     try {
@@ -195,7 +195,7 @@ function warmInBackground(c: Context<AppEnv>, index: SearchIndex): void {
   warming.add(index)
   const warm = index.warm().catch((error: unknown) => {
     warming.delete(index)
-    console.warn(`warming the postings failed; queries load their chunks as they need them: ${error instanceof Error ? error.message : String(error)}`)
+    console.warn(`warming the index chunks failed; queries load them as they need them: ${error instanceof Error ? error.message : String(error)}`)
   })
   try {
     c.executionCtx.waitUntil(warm)
