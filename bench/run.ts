@@ -192,6 +192,11 @@ export function formatCorpus(r: CorpusResult): string {
   const rows: string[][] = []
   const row = (metric: string, ours: number | null | undefined, ref: number | null | undefined, fmt: (n: number) => string) =>
     rows.push([metric, ours == null ? 'n/a' : fmt(ours), ref == null ? 'n/a' : fmt(ref), ratio(ours, ref)])
+  /** A p50 / p99 row: ours, the reference's, and both ratios. */
+  const percentiles = (metric: string, ours: { p50: number; p99: number } | undefined, ref: { p50: number; p99: number } | undefined) => {
+    const show = (x: { p50: number; p99: number } | undefined) => (x ? `${fmtMs(x.p50)} / ${fmtMs(x.p99)} ms` : 'n/a')
+    rows.push([metric, show(ours), show(ref), ours && ref ? `${ratio(ours.p50, ref.p50)} / ${ratio(ours.p99, ref.p99)}` : 'n/a'])
+  }
   row('build time (project CLI; n/a when --reuse-builds kept it)', Number.isNaN(r.buildMs) ? null : r.buildMs, null, (n) => `${(n / 1000).toFixed(1)} s`)
   row('script raw (dry-run)', o.script?.rawKiB, f?.script?.rawKiB, kib)
   row('script gzip (dry-run)', o.script?.gzipKiB, f?.script?.gzipKiB, kib)
@@ -202,28 +207,13 @@ export function formatCorpus(r: CorpusResult): string {
   row('Ready → first /search 200', o.dev?.firstAnswerMs, f?.dev?.firstAnswerMs, (n) => `${fmtMs(n)} ms`)
   row('isolate heap after load (GC)', o.dev?.heapAfterLoad.usedBytes, f?.dev?.heapAfterLoad.usedBytes, fmtBytes)
   row(`isolate heap after ${o.dev?.mixedQueries ?? 0} mixed queries (GC)`, o.dev?.heapAfterQueries.usedBytes, f?.dev?.heapAfterQueries.usedBytes, fmtBytes)
-  for (const type of QUERY_TYPES) {
-    const a = o.dev?.http[type]
-    const b = f?.dev?.http[type]
-    rows.push([`HTTP ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
-  }
+  for (const type of QUERY_TYPES) percentiles(`HTTP ${type} p50 / p99`, o.dev?.http[type], f?.dev?.http[type])
   row('isolate probe floor: a 404, median (main thread)', o.probe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
-  for (const type of QUERY_TYPES) {
-    const a = o.probe?.types.find((t) => t.type === type)
-    const b = f?.probe?.types.find((t) => t.type === type)
-    rows.push([`isolate probe CPU ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
-  }
+  const probed = (figures: IsolateFigures | null | undefined, type: string) => figures?.types.find((t) => t.type === type)
+  for (const type of QUERY_TYPES) percentiles(`isolate probe CPU ${type} p50 / p99`, probed(o.probe, type), probed(f?.probe, type))
   row('engine alone (bench/rank-worker.ts): floor, a 404', o.engineProbe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
-  for (const type of QUERY_TYPES) {
-    const a = o.engineProbe?.types.find((t) => t.type === type)
-    const b = f?.probe?.types.find((t) => t.type === type)
-    rows.push([`engine alone CPU ${type} p50 / p99`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
-  }
-  for (const type of QUERY_TYPES) {
-    const a = o.dev?.isolate[type]
-    const b = f?.dev?.isolate[type]
-    rows.push([`wrangler dev profile CPU ${type} p50 / p99 (upper bound)`, a ? `${fmtMs(a.p50)} / ${fmtMs(a.p99)} ms` : 'n/a', b ? `${fmtMs(b.p50)} / ${fmtMs(b.p99)} ms` : 'n/a', a && b ? `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}` : 'n/a'])
-  }
+  for (const type of QUERY_TYPES) percentiles(`engine alone CPU ${type} p50 / p99`, probed(o.engineProbe, type), probed(f?.probe, type))
+  for (const type of QUERY_TYPES) percentiles(`wrangler dev profile CPU ${type} p50 / p99 (upper bound)`, o.dev?.isolate[type], f?.dev?.isolate[type])
   for (const type of QUERY_TYPES) {
     row(`workerd CPU/request ${type} (mean, /proc)`, o.dev?.processCpuMean[type], f?.dev?.processCpuMean[type], (n) => `${n.toFixed(2)} ms`)
   }

@@ -159,17 +159,8 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
   const tableBytes = terms.byteLength + docs.byteLength + idBytes.byteLength
   const { postingsBytes, positionsBytes, articles: articleLimit } = { ...cacheLimitsFor(tableBytes), ...limits }
 
-  const chunks = new LruCache<number, Uint8Array>(postingsBytes, (bytes) => bytes.byteLength)
-  const postings: PostingsSource = {
-    get: (chunk) => chunks.peek(chunk),
-    load: async (wanted) => new Map(await Promise.all(wanted.map(async (chunk) => [chunk, await chunks.get(chunk, () => source.bytes(layout.postings.files[chunk]!))] as const))),
-  }
-  const positionChunks = new LruCache<number, Uint8Array>(positionsBytes, (bytes) => bytes.byteLength)
-  const positions: PostingsSource = {
-    get: (chunk) => positionChunks.peek(chunk),
-    load: async (wanted) =>
-      new Map(await Promise.all(wanted.map(async (chunk) => [chunk, await positionChunks.get(chunk, () => source.bytes(layout.positions.files[chunk]!))] as const))),
-  }
+  const postings = cachedChunks(layout.postings, postingsBytes, source)
+  const positions = cachedChunks(layout.positions, positionsBytes, source)
   const engine = new Engine({ layout, terms, docs, postings, positions })
 
   const perFragment = layout.fragments.perFragment
@@ -222,13 +213,13 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       })
     },
     async warm() {
-      return (await warmAll(chunks, layout.postings, source)) + (await warmAll(positionChunks, layout.positions, source))
+      return (await postings.warm()) + (await positions.warm())
     },
     cacheStats: () => ({
-      postingsChunks: chunks.size,
-      postingsBytes: chunks.weight,
-      positionsChunks: positionChunks.size,
-      positionsBytes: positionChunks.weight,
+      postingsChunks: postings.cache.size,
+      postingsBytes: postings.cache.weight,
+      positionsChunks: positions.cache.size,
+      positionsBytes: positions.cache.weight,
       fragments: fragments.size,
       fragmentFetches,
       limits: { postingsBytes, positionsBytes, articles: articleLimit },
@@ -236,16 +227,30 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
   }
 }
 
-/** Fetches into `cache` each of `files` it lacks, when all of them (`bytes`) fit in it; the number fetched. */
-async function warmAll(cache: LruCache<number, Uint8Array>, { files, bytes }: { files: string[]; bytes: number[] }, source: ArtefactSource): Promise<number> {
-  if (bytes.reduce((sum, size) => sum + size, 0) > cache.capacity) return 0
-  let fetched = 0
-  for (let chunk = 0; chunk < files.length; chunk++) {
-    if (cache.peek(chunk)) continue
-    cache.set(chunk, await source.bytes(files[chunk]!))
-    fetched++
-  }
-  return fetched
+/**
+ * One kind of chunk files (postings or positions) read through an LRU of
+ * `capacity` bytes: what the engine reads ({@link PostingsSource}), and
+ * `warm`, which fetches each file the cache lacks when all of them (`bytes`)
+ * fit in it, and resolves to the number fetched.
+ */
+function cachedChunks({ files, bytes }: { files: string[]; bytes: number[] }, capacity: number, source: ArtefactSource) {
+  const cache = new LruCache<number, Uint8Array>(capacity, (chunk) => chunk.byteLength)
+  const load = (chunk: number) => source.bytes(files[chunk]!)
+  return {
+    cache,
+    get: (chunk: number) => cache.peek(chunk),
+    load: async (wanted: readonly number[]) => new Map(await Promise.all(wanted.map(async (chunk) => [chunk, await cache.get(chunk, () => load(chunk))] as const))),
+    async warm(): Promise<number> {
+      if (bytes.reduce((sum, size) => sum + size, 0) > capacity) return 0
+      let fetched = 0
+      for (let chunk = 0; chunk < files.length; chunk++) {
+        if (cache.peek(chunk)) continue
+        cache.set(chunk, await load(chunk))
+        fetched++
+      }
+      return fetched
+    },
+  } satisfies PostingsSource & { cache: LruCache<number, Uint8Array>; warm(): Promise<number> }
 }
 
 /** Resolves a topic as a user wrote it (name or slug, any case) to its slug. */
