@@ -83,6 +83,29 @@ describe('the Cache API in front of /search', () => {
     expect(afterRebuild.headers.get('etag')).toBe('"ffffffffffffffff"')
   })
 
+  it('does not call the Cache API on *.workers.dev hosts, where Cloudflare ignores it', async () => {
+    const calls: string[] = []
+    const recording = {
+      match: async (key: string) => (calls.push(`match ${key}`), caches.default.match(key)),
+      put: async (key: string, response: Response) => (calls.push(`put ${key}`), caches.default.put(key, response)),
+    } as unknown as Cache
+    const server = new Hono().get('/x', edgeCache({ version: () => 'v1', cache: () => recording }), (c) => c.json({ ok: true }))
+    for (const host of ['search.example.workers.dev', 'workers.dev']) {
+      const ctx = createExecutionContext()
+      const response = await server.fetch(new Request(`https://${host}/x?q=oil`), env, ctx)
+      await waitOnExecutionContext(ctx)
+      expect(response.headers.get('x-cache')).toBe('BYPASS')
+      expect(await response.json()).toEqual({ ok: true })
+    }
+    expect(calls).toEqual([])
+    // A custom domain (even one that merely contains "workers.dev") goes through it.
+    const ctx = createExecutionContext()
+    const custom = await server.fetch(new Request('https://workers.dev.news.example/x?q=oil'), env, ctx)
+    await waitOnExecutionContext(ctx)
+    expect(custom.headers.get('x-cache')).toBe('MISS')
+    expect(calls.map((call) => call.split(' ')[0])).toEqual(['match', 'put'])
+  })
+
   it('answers as on a miss when the cache fails', async () => {
     const failing = {
       match: async () => Promise.reject(new Error('cache unavailable')),
