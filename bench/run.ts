@@ -54,6 +54,9 @@ interface Side {
 
 interface IsolateFigures {
   floor: CpuPerRequest | null
+  /** Each type over the first queries of a new isolate: V8 has not yet compiled the code they run, nor seen its types. */
+  newIsolate: TypeCpu[]
+  /** Each type over the queries that come next, as in an isolate that has been answering a while (the figure the targets are for). */
   types: TypeCpu[]
   pinning: string
 }
@@ -75,16 +78,20 @@ interface CorpusResult {
 const log = (line: string) => console.error(line)
 
 /**
- * The isolate probe over the dry-run bundle in `dist`: the floor (a 404) and each query type, `mixed` being new to
- * the isolate, after `first`, which loads the index (not a query type's cost).
+ * The isolate probe over the dry-run bundle in `dist`: the floor (a 404) and each query type, after `first`, which
+ * loads the index (not a query type's cost). `mixed` (the HTTP rows' queries) are the first queries of the new
+ * isolate; `steady` come next, new to it too. A p99 needs more than 100 samples a type to be anything but the
+ * largest, so `steady` has two sets.
  */
-async function probeIsolate(dist: string, assetsDir: string, first: Query, mixed: readonly Query[]): Promise<IsolateFigures> {
+async function probeIsolate(dist: string, assetsDir: string, first: Query, mixed: readonly Query[], steady: readonly Query[]): Promise<IsolateFigures> {
   const probe = await IsolateCpuProbe.start(bundleIn(dist), assetsDir, compatibilityDate())
+  const typed = (queries: readonly Query[]) => queries.map((query) => ({ type: query.type, path: queryPath(query) }))
   try {
     await probe.get(queryPath(first))
-    const floor = await probe.floorMs(40)
-    const types = await measureQueryTypes(probe, mixed.map((query) => ({ type: query.type, path: queryPath(query) })))
-    return { floor, types, pinning: probe.pinning }
+    const newIsolate = await measureQueryTypes(probe, typed(mixed))
+    const types = await measureQueryTypes(probe, typed(steady))
+    const floor = await probe.floorMs(100)
+    return { floor, newIsolate, types, pinning: probe.pinning }
   } finally {
     await probe.stop()
   }
@@ -117,15 +124,16 @@ async function measureSide(
   const g = gen()
   const first = g.next('one-word')
   const mixed = g.mixed(options.queries)
+  const steady = [...g.mixed(options.queries), ...g.mixed(options.queries)]
   if (side.script) {
-    // The dry-run bundle in the isolate probe, with the mixed queries of the HTTP rows (new to this isolate), and no dev server around it.
-    side.probe = await attempt('isolate probe', () => probeIsolate(join(dir, `dist-${name}`), assetsDir, first, mixed))
+    // The dry-run bundle in the isolate probe, first with the mixed queries of the HTTP rows, and no dev server around it.
+    side.probe = await attempt('isolate probe', () => probeIsolate(join(dir, `dist-${name}`), assetsDir, first, mixed, steady))
   }
   if (engineConfig) {
     const dist = join(dir, `dist-${name}-engine`)
     side.engineProbe = await attempt('engine probe', () => {
       scriptSize(engineConfig, dist)
-      return probeIsolate(dist, assetsDir, first, mixed)
+      return probeIsolate(dist, assetsDir, first, mixed, steady)
     })
   }
   side.dev = await attempt('wrangler dev', () =>
@@ -210,7 +218,9 @@ export function formatCorpus(r: CorpusResult): string {
   for (const type of QUERY_TYPES) percentiles(`HTTP ${type} p50 / p99`, o.dev?.http[type], f?.dev?.http[type])
   row('isolate probe floor: a 404, median (main thread)', o.probe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
   const probed = (figures: IsolateFigures | null | undefined, type: string) => figures?.types.find((t) => t.type === type)
+  const probedNew = (figures: IsolateFigures | null | undefined, type: string) => figures?.newIsolate.find((t) => t.type === type)
   for (const type of QUERY_TYPES) percentiles(`isolate probe CPU ${type} p50 / p99`, probed(o.probe, type), probed(f?.probe, type))
+  for (const type of QUERY_TYPES) percentiles(`  the same, first queries of a new isolate: ${type}`, probedNew(o.probe, type), probedNew(f?.probe, type))
   row('engine alone (bench/rank-worker.ts): floor, a 404', o.engineProbe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
   for (const type of QUERY_TYPES) percentiles(`engine alone CPU ${type} p50 / p99`, probed(o.engineProbe, type), probed(f?.probe, type))
   for (const type of QUERY_TYPES) percentiles(`wrangler dev profile CPU ${type} p50 / p99 (upper bound)`, o.dev?.isolate[type], f?.dev?.isolate[type])
@@ -225,7 +235,7 @@ export function formatCorpus(r: CorpusResult): string {
   const notes = [
     `reference: MiniSearch (${r.referenceSource}) in bench/reference-worker.ts`,
     `heap: ${o.dev?.heapAfterLoad.note ?? 'n/a'}`,
-    `isolate probe CPU: workerd main-thread CPU per request (/proc schedstat) of the dry-run bundle in Miniflare (bench/lib/isolate-cpu.ts; ${o.probe?.pinning ?? 'n/a'}), ${o.probe?.types[0]?.n ?? 0} queries of each type (those of the HTTP rows) new to the isolate, index loaded first; the floor is included in every figure`,
+    `isolate probe CPU: workerd main-thread CPU per request (/proc schedstat) of the dry-run bundle in Miniflare, ASSETS a workerd disk service, requests on a socket straight to the Worker, sent as to a *.workers.dev host (bench/lib/isolate-cpu.ts; ${o.probe?.pinning ?? 'n/a'}); index loaded first; the floor (median of 100 404s) is included in every figure. "first queries of a new isolate": the HTTP rows' queries, ${o.probe?.newIsolate[0]?.n ?? 0} of each type, the isolate's first (its p99 is their largest); then the p50 / p99 rows: ${o.probe?.types[0]?.n ?? 0} more of each type, new to the isolate too (p99 by nearest rank: the ${o.probe?.types[0] ? ordinal(o.probe.types[0].n - Math.ceil(0.99 * o.probe.types[0].n) + 1) : 'n/a'} largest)`,
     `wrangler dev profile CPU: ${o.dev?.isolateMethod ?? 'n/a'}${f?.dev ? ` | reference: ${f.dev.isolateMethod}` : ''}`,
     ...o.errors.map((e) => `ours error: ${e.split('\n')[0]}`),
     ...(f?.errors ?? []).map((e) => `reference error: ${e.split('\n')[0]}`),
@@ -233,6 +243,11 @@ export function formatCorpus(r: CorpusResult): string {
     ...(f?.dev?.errors ?? []).slice(0, 5).map((e) => `reference: ${e}`),
   ]
   return `### ${r.label}\n\n${table(['metric', 'ours', 'reference (MiniSearch)', 'ours/ref'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n${formatWorst(r)}`
+}
+
+/** 1st, 2nd, 3rd, 4th… */
+function ordinal(n: number): string {
+  return `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`
 }
 
 /** The hostile requests of worstCaseQueries: isolate CPU of the first run, median of the next 4, and the most of any run. */

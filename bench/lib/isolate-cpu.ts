@@ -8,15 +8,21 @@
  * response passes through several of them; its CPU from /proc is an upper
  * bound several times the Worker's (a 100-hit answer costs about 16 ms there
  * with no search at all). Here:
- * - the `ASSETS` binding is a Node function that reads the files from disk,
- *   so serving them costs workerd only the socket I/O, and only on the first
- *   run (the Worker keeps what it read in its caches);
- * - the Cache API is off (`cache: false`), as on `workers.dev`, where it does
- *   nothing;
- * - what remains besides the Worker is workerd's HTTP handling and Miniflare's
- *   small entry Worker, which {@link IsolateCpuProbe.floorMs} measures with a
- *   404 (no index work).
- *
+ * - the `ASSETS` binding is a workerd disk service over the out dir (as in
+ *   `npm run bench:gc`): workerd reads the files itself, on the same thread,
+ *   as Cloudflare's asset service would answer a subrequest. (Until
+ *   2026-11-28 it was a Node function, which cost workerd an HTTP round trip
+ *   over a socket per file.)
+ * - requests come in on a socket straight to the Worker
+ *   (`unsafeDirectSockets`), not through Miniflare's entry Worker, which
+ *   cost about 1.2 ms of CPU per request here;
+ * - requests are sent as to `PROBE_HOST`, a `*.workers.dev` host (the free
+ *   plan's), where Cloudflare ignores the Cache API and the Worker does not
+ *   call it (`src/http/edge-cache.ts`); Miniflare's cache is off too
+ *   (`cache: false`);
+ * - what remains besides the Worker is workerd's HTTP handling, which
+ *   {@link IsolateCpuProbe.floorMs} measures with a 404 (no index work).
+
  * workerd is pinned to the last CPU and this Node process to the others
  * (`taskset`, when there are two CPUs or more): unpinned, the two migrate
  * between this machine's 2 vCPUs and the same request's CPU time jumped
@@ -35,16 +41,14 @@
  * await probe.stop()
  * ```
  */
-import { readFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
+import { Agent, get as httpGet } from 'node:http'
 import { readFileSync, readdirSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { dirname, extname, join, normalize, resolve } from 'node:path'
-import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from 'miniflare'
+import { dirname, join, resolve } from 'node:path'
+import { Miniflare } from 'miniflare'
 import { processStats } from './wrangler'
 import { percentile } from './stats'
-
-const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream' }
 
 /**
  * CPU time (ms) of the workerd process that is a child of this Node process:
@@ -102,6 +106,24 @@ export function unpin(): void {
   }
 }
 
+/** The host the probe's requests are sent as: a `*.workers.dev` one, where the Worker skips the inert Cache API. */
+export const PROBE_HOST = 'edge-article-search.probe.workers.dev'
+
+/**
+ * GET `origin` + `path` with `Host: PROBE_HOST`, the body read whole; resolves to the status. node:http, since
+ * fetch() cannot set Host. `agent` keeps the connection open between requests, as fetch() did.
+ */
+export function getAsProbeHost(agent: Agent, origin: string, path: string): Promise<number> {
+  const { hostname, port } = new URL(origin)
+  return new Promise((resolve, reject) => {
+    httpGet({ hostname, port, path, agent, headers: { host: PROBE_HOST } }, (response) => {
+      response.on('error', reject)
+      response.on('end', () => resolve(response.statusCode ?? 0))
+      response.resume()
+    }).on('error', reject)
+  })
+}
+
 export class IsolateCpuProbe {
   /** How the processes were pinned to CPUs, for reports. */
   pinning = 'not pinned'
@@ -128,32 +150,23 @@ export class IsolateCpuProbe {
       ...(inspectorPort ? { inspectorPort } : {}),
       bindings: { ALLOWED_ORIGINS: '*' },
       cache: false,
-      serviceBindings: {
-        ASSETS: async (request: MiniflareRequest) => {
-          const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(/^\/+/, '')
-          const file = join(root, path)
-          if (!file.startsWith(root)) return new MiniflareResponse('not found', { status: 404 })
-          try {
-            const bytes = await readFile(file)
-            return new MiniflareResponse(bytes, { headers: { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' } })
-          } catch {
-            return new MiniflareResponse('not found', { status: 404 })
-          }
-        },
-      },
+      // workerd serves the files itself, as bench:gc's disk service does: no round trip to Node per file.
+      serviceBindings: { ASSETS: { disk: { path: root, writable: false } } },
+      // A socket straight to the Worker: requests skip Miniflare's entry Worker (about 1.2 ms of CPU each here).
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
     })
-    const url = await mf.ready
-    const probe = new IsolateCpuProbe(mf, url.origin)
+    await mf.ready
+    const probe = new IsolateCpuProbe(mf, (await mf.unsafeGetDirectURL()).origin)
     const workerd = processStats()?.find((p) => p.comm === 'workerd' && p.ppid === process.pid)
     probe.pinning = workerd ? pin(workerd.pid) : 'not pinned: no workerd process found in /proc'
     return probe
   }
 
-  /** Status of one request (its body read whole). */
-  async get(path: string): Promise<number> {
-    const response = await fetch(`${this.origin}${path}`)
-    await response.arrayBuffer()
-    return response.status
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 })
+
+  /** Status of one request (its body read whole), sent as to {@link PROBE_HOST}. */
+  get(path: string): Promise<number> {
+    return getAsProbeHost(this.agent, this.origin, path)
   }
 
   /**
@@ -183,6 +196,7 @@ export class IsolateCpuProbe {
   }
 
   async stop(): Promise<void> {
+    this.agent.destroy()
     await this.mf.dispose()
     unpin()
   }
