@@ -78,10 +78,16 @@ interface CorpusResult {
 const log = (line: string) => console.error(line)
 
 /**
+ * Sets of mixed queries (`--queries` of each type) that the isolate probe measures after the new isolate's first set.
+ * A p99 needs more than 100 samples a type to be anything but the largest; with 91 a set, four give 364 a type, whose
+ * p99 (the 4th largest) two mark-compacts landing on one type no longer set.
+ */
+const STEADY_SETS = 4
+
+/**
  * The isolate probe over the dry-run bundle in `dist`: the floor (a 404) and each query type, after `first`, which
  * loads the index (not a query type's cost). `mixed` (the HTTP rows' queries) are the first queries of the new
- * isolate; `steady` come next, new to it too. A p99 needs more than 100 samples a type to be anything but the
- * largest, so `steady` has two sets.
+ * isolate; `steady` come next, new to it too.
  */
 async function probeIsolate(dist: string, assetsDir: string, first: Query, mixed: readonly Query[], steady: readonly Query[]): Promise<IsolateFigures> {
   const probe = await IsolateCpuProbe.start(bundleIn(dist), assetsDir, compatibilityDate())
@@ -124,7 +130,7 @@ async function measureSide(
   const g = gen()
   const first = g.next('one-word')
   const mixed = g.mixed(options.queries)
-  const steady = [...g.mixed(options.queries), ...g.mixed(options.queries)]
+  const steady = Array.from({ length: STEADY_SETS }, () => g.mixed(options.queries)).flat()
   if (side.script) {
     // The dry-run bundle in the isolate probe, first with the mixed queries of the HTTP rows, and no dev server around it.
     side.probe = await attempt('isolate probe', () => probeIsolate(join(dir, `dist-${name}`), assetsDir, first, mixed, steady))
