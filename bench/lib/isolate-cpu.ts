@@ -9,10 +9,11 @@
  * bound several times the Worker's (a 100-hit answer costs about 16 ms there
  * with no search at all). Here:
  * - the `ASSETS` binding is a workerd disk service over the out dir (as in
- *   `npm run bench:gc`): workerd reads the files itself, on the same thread,
- *   as Cloudflare's asset service would answer a subrequest. (Until
+ *   `npm run bench:gc`): workerd reads the files itself, on its main thread,
+ *   so each read counts in the figures (on Cloudflare the asset service runs
+ *   apart from the isolate: this overstates the Worker's share). Until
  *   2026-11-28 it was a Node function, which cost workerd an HTTP round trip
- *   over a socket per file.)
+ *   over a socket per file.
  * - requests come in on a socket straight to the Worker
  *   (`unsafeDirectSockets`), not through Miniflare's entry Worker, which
  *   cost about 1.2 ms of CPU per request here;
@@ -22,7 +23,7 @@
  *   (`cache: false`);
  * - what remains besides the Worker is workerd's HTTP handling, which
  *   {@link IsolateCpuProbe.floorMs} measures with a 404 (no index work).
-
+ *
  * workerd is pinned to the last CPU and this Node process to the others
  * (`taskset`, when there are two CPUs or more): unpinned, the two migrate
  * between this machine's 2 vCPUs and the same request's CPU time jumped
