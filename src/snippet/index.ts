@@ -108,14 +108,17 @@ const PAIRS = new Uint8Array(128 * 128)
 /** A bit set (256 KB) of the first three characters of the longer terms, pair * 128 + third. */
 const TRIPLES = new Uint8Array((128 * 128 * 128) / 8)
 
-/** The pair and triple of a term's first three characters (-1 when not ASCII or too short), for {@link setLeads} and {@link clearLeads}. */
-function leadCodes(term: string): [pair: number, triple: number] {
+/** The pair code of a term's first two characters, or -1 when either is not ASCII, for {@link setLeads} and {@link clearLeads}. */
+function leadPair(term: string): number {
   const a = term.charCodeAt(0)
   const b = term.charCodeAt(1)
-  if (!(a < 128 && b < 128)) return [-1, -1]
-  const pair = a * 128 + b
+  return a < 128 && b < 128 ? a * 128 + b : -1
+}
+
+/** The triple code of a term's first three characters, given its {@link leadPair}; -1 when too short or not ASCII. */
+function leadTriple(term: string, pair: number): number {
   const c = term.charCodeAt(2)
-  return [pair, term.length > 2 && c < 128 ? pair * 128 + c : -1]
+  return pair >= 0 && term.length > 2 && c < 128 ? pair * 128 + c : -1
 }
 
 /** Sets the leads of the matched terms in {@link PAIRS} and {@link TRIPLES}; false (nothing set) when a term is under two characters: then no token can be ruled out. */
@@ -123,9 +126,10 @@ function setLeads(matchedTerms: ReadonlySet<string>): boolean {
   for (const term of matchedTerms) if (term.length < 2) return false
   for (const term of matchedTerms) {
     // A term that does not start in ASCII can only come from a token that does not either, and those are never ruled out.
-    const [pair, triple] = leadCodes(term)
+    const pair = leadPair(term)
     if (pair < 0) continue
     PAIRS[pair]! |= term.length === 2 ? 1 : 2
+    const triple = leadTriple(term, pair)
     if (triple >= 0) TRIPLES[triple >> 3]! |= 1 << (triple & 7)
   }
   return true
@@ -134,8 +138,10 @@ function setLeads(matchedTerms: ReadonlySet<string>): boolean {
 /** Undoes {@link setLeads} in the shared tables. */
 function clearLeads(matchedTerms: ReadonlySet<string>): void {
   for (const term of matchedTerms) {
-    const [pair, triple] = leadCodes(term)
-    if (pair >= 0) PAIRS[pair] = 0
+    const pair = leadPair(term)
+    if (pair < 0) continue
+    PAIRS[pair] = 0
+    const triple = leadTriple(term, pair)
     if (triple >= 0) TRIPLES[triple >> 3] = 0
   }
 }
@@ -252,14 +258,12 @@ export function passage(text: string, matchedTerms: ReadonlySet<string>, options
   const { count, starts, ends, matchTerm, truncated } = scanFor(text, matchedTerms, words, maxScanChars)
   if (count === 0) return { html: '', matches: 0 }
   const first = bestWindowStart(matchTerm, count, words, wordOf, shownWords)
-  const last = Math.min(count, first + words) - 1
-  const window = matchTerm.slice(first, last + 1)
-  const tokens: Token[] = []
-  for (let i = first; i <= last; i++) tokens.push({ text: text.slice(starts[i]!, ends[i]!), start: starts[i]!, end: ends[i]! })
-  return {
-    html: render(text, tokens, window, matchedTerms, first > 0, truncated || last < count - 1),
-    matches: window.filter((term) => term !== undefined).length,
-  }
+  const end = Math.min(count, first + words)
+  let matches = 0
+  for (let i = first; i < end; i++) if (matchTerm[i] !== undefined) matches++
+  // The window is read from the scan's arrays in place: no object or string per token (a page's snippets made 300).
+  const window: TokenSpans = { text, starts, ends, matchTerm, first, end }
+  return { html: render(window, matchedTerms, first > 0, truncated || end < count), matches }
 }
 
 /** Best passage of `text` for the matched index terms, as safe HTML. */
@@ -281,11 +285,24 @@ export function highlight(text: string, matchedTerms: ReadonlySet<string>): { ra
   const matchTerm = matchedTermPerToken(tokens, matchedTerms)
   const terms = new Set<string>()
   for (const term of matchTerm) if (term !== undefined) terms.add(term)
-  return { ranges: matchedRanges(tokens, matchTerm, matchedTerms), terms }
+  const spans: TokenSpans = { text, starts: tokens.map((token) => token.start), ends: tokens.map((token) => token.end), matchTerm, first: 0, end: tokens.length }
+  return { ranges: matchedRanges(spans, matchedTerms), terms }
+}
+
+/**
+ * Tokens `first` to `end` (exclusive) of `text`, as parallel arrays: where
+ * each starts and ends, and the matched index term each yields, if any.
+ */
+interface TokenSpans {
+  text: string
+  starts: ArrayLike<number>
+  ends: ArrayLike<number>
+  matchTerm: ArrayLike<string | undefined>
+  first: number
+  end: number
 }
 
 const HYPHEN_PARTS = /[^\-‐‑]+/g
-const HYPHEN = /[-‐‑]/
 
 /**
  * The `[start, end)` ranges of the tokens that matched, shifted by `-origin`.
@@ -293,22 +310,39 @@ const HYPHEN = /[-‐‑]/
  * ("al-Assad" for `alassad`), else only its parts that matched ("ARGENTINA"
  * of "ARGENTINA-BRAZIL" for `argentina`).
  */
-function matchedRanges(tokens: Token[], matchTerm: (string | undefined)[], matchedTerms: ReadonlySet<string>, origin = 0): [number, number][] {
+function matchedRanges(spans: TokenSpans, matchedTerms: ReadonlySet<string>, origin = 0): [number, number][] {
+  const { text, starts, ends, matchTerm } = spans
   const ranges: [number, number][] = []
-  tokens.forEach((token, i) => {
-    if (matchTerm[i] === undefined) return
-    const start = token.start - origin
-    // Most tokens have no hyphen: one part, no match objects.
-    const parts = HYPHEN.test(token.text) ? [...token.text.matchAll(HYPHEN_PARTS)] : []
-    const joined = termsOf(token.text)[0]
+  for (let i = spans.first; i < spans.end; i++) {
+    if (matchTerm[i] === undefined) continue
+    const start = starts[i]! - origin
+    const end = ends[i]! - origin
+    // Most tokens have no hyphen: the whole token, and no string or match object.
+    if (!hyphenated(text, starts[i]!, ends[i]!)) {
+      ranges.push([start, end])
+      continue
+    }
+    const token = text.slice(starts[i]!, ends[i]!)
+    const parts = [...token.matchAll(HYPHEN_PARTS)]
+    const joined = termsOf(token)[0]
     const partRanges =
       parts.length < 2 || (joined !== undefined && matchedTerms.has(joined))
         ? []
         : parts.filter((part) => termsOf(part[0]).some((term) => matchedTerms.has(term))).map((part) => [start + part.index, start + part.index + part[0].length] as [number, number])
     // No part matched on its own (a part folds differently alone, "X'S-Y"): the whole token.
-    ranges.push(...(partRanges.length ? partRanges : [[start, token.end - origin] as [number, number]]))
-  })
+    if (partRanges.length === 0) ranges.push([start, end])
+    else ranges.push(...partRanges)
+  }
   return ranges
+}
+
+/** Whether `text[start, end)` holds a hyphen (any of those {@link HYPHEN_PARTS} splits on). */
+function hyphenated(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x2d || code === 0x2010 || code === 0x2011) return true
+  }
+  return false
 }
 
 /**
@@ -382,19 +416,13 @@ function bestWindowStart(
   return Math.max(0, Math.min(centred, count - words))
 }
 
-function render(
-  text: string,
-  tokens: Token[],
-  matchTerm: (string | undefined)[],
-  matchedTerms: ReadonlySet<string>,
-  cutBefore: boolean,
-  cutAfter: boolean,
-): string {
+function render(window: TokenSpans, matchedTerms: ReadonlySet<string>, cutBefore: boolean, cutAfter: boolean): string {
+  const { text, starts, ends, first, end: after } = window
   // Uncut ends run to the text's ends; a cut end keeps the punctuation glued to its last word ("prices,").
-  const from = cutBefore ? (tokens[0]?.start ?? 0) : 0
-  const lastEnd = tokens[tokens.length - 1]?.end ?? 0
+  const from = cutBefore && after > first ? starts[first]! : 0
+  const lastEnd = after > first ? ends[after - 1]! : 0
   const end = cutAfter ? lastEnd + (/^\S*/.exec(text.slice(lastEnd))?.[0].length ?? 0) : text.length
-  const html = markRanges(text.slice(from, end), matchedRanges(tokens, matchTerm, matchedTerms, from))
+  const html = markRanges(text.slice(from, end), matchedRanges(window, matchedTerms, from))
   // Whitespace runs become one space: only runs of two or more, and lone tabs or newlines, are replaced, so that a
   // passage with none (most) is not copied (/\s+/ also matched, and so rewrote, every single space).
   return `${cutBefore ? '… ' : ''}${html}${cutAfter ? ' …' : ''}`.replace(/\s{2,}|[^\S ]/g, ' ').trim()

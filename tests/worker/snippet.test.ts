@@ -82,6 +82,10 @@ describe('highlightRanges', () => {
     expect(marked('brazil trade')).toEqual(['BRAZIL', 'TRADE'])
     expect(marked('argentina-brazil')).toEqual(['ARGENTINA-BRAZIL'])
     expect(snippet(title, new Set(analyze('brazil')))).toBe('ARGENTINA-<mark>BRAZIL</mark> TRADE JUMPED 90 PCT IN 1986')
+    // The same with the Unicode hyphen and non-breaking hyphen that the analyzer also splits on (U+2010, U+2011).
+    for (const hyphen of ['\u2010', '\u2011']) {
+      expect(snippet(title.replace('-', hyphen), new Set(analyze('brazil')))).toBe(`ARGENTINA${hyphen}<mark>BRAZIL</mark> TRADE JUMPED 90 PCT IN 1986`)
+    }
   })
 
   it('is empty when nothing matches', () => {
