@@ -16,7 +16,7 @@
  * // '<mark>Oil</mark> <mark>prices</mark> rose sharply.'
  * ```
  */
-import { processTerm, scanTokens, tokenizeWithOffsets, type Token } from '../analyzer'
+import { processTerm, scanTokens } from '../analyzer'
 import { escapeHtml } from '../http/html'
 import { DEFAULT_SNIPPET_WORDS, MAX_SCAN_CHARS } from './budget'
 
@@ -179,11 +179,6 @@ function matchedTermOf(token: string, matchedTerms: ReadonlySet<string>): string
   return undefined
 }
 
-/** For each token, the matched index term it yields, if any. */
-function matchedTermPerToken(tokens: Token[], matchedTerms: ReadonlySet<string>): (string | undefined)[] {
-  return tokens.map((token) => matchedTermOf(token.text, matchedTerms))
-}
-
 /** Token boundaries of a text and the matched term of each, in parallel arrays, `count` long. */
 interface Scan {
   count: number
@@ -281,12 +276,19 @@ export function highlightRanges(text: string, matchedTerms: ReadonlySet<string>)
 
 /** {@link highlightRanges} of `text` and the matched terms found in it (a title's, for the snippet's `shownWords`), from one pass. */
 export function highlight(text: string, matchedTerms: ReadonlySet<string>): { ranges: [number, number][]; terms: Set<string> } {
-  const tokens = tokenizeWithOffsets(text)
-  const matchTerm = matchedTermPerToken(tokens, matchedTerms)
+  const starts: number[] = []
+  const ends: number[] = []
+  const matchTerm: (string | undefined)[] = []
   const terms = new Set<string>()
-  for (const term of matchTerm) if (term !== undefined) terms.add(term)
-  const spans: TokenSpans = { text, starts: tokens.map((token) => token.start), ends: tokens.map((token) => token.end), matchTerm, first: 0, end: tokens.length }
-  return { ranges: matchedRanges(spans, matchedTerms), terms }
+  // scanTokens, not tokenizeWithOffsets: the same tokens, without a match object and a Token per word of every hit's title.
+  scanTokens(text, (start, end) => {
+    const term = matchedTermOf(text.slice(start, end), matchedTerms)
+    starts.push(start)
+    ends.push(end)
+    matchTerm.push(term)
+    if (term !== undefined) terms.add(term)
+  })
+  return { ranges: matchedRanges({ text, starts, ends, matchTerm, first: 0, end: starts.length }, matchedTerms), terms }
 }
 
 /**
