@@ -12,7 +12,7 @@
  *   and matches miss); it works on a custom domain or route. So on those
  *   hosts the middleware does not call it at all (`X-Cache: BYPASS`): the
  *   lookup, the copy of the answer and the store cost CPU on every request
- *   (0.9 ms of a 3 ms search in the isolate probe, docs/benchmarks.md) and
+ *   (about 1 ms of a 3 ms search in the isolate probe, docs/benchmarks.md) and
  *   could never be of use. Locally, workerd and the vitest pool implement it.
  *
  * @example
