@@ -7,8 +7,8 @@
  * `embedded.js` included), writes a workerd config beside it (`ASSETS` a disk
  * service over the out dir; the Cache API answering every lookup with a
  * miss, though the requests, sent as to a `*.workers.dev` host as the
- * isolate probe's are, never reach it: the Worker skips it there; `v8Flags = ["--trace-gc"]`, which Miniflare
- * cannot pass), starts `workerd serve` pinned to the last CPU (and this
+ * isolate probe's are, never reach it: the Worker skips it there;
+ * `v8Flags = ["--trace-gc"]`, which Miniflare cannot pass), starts `workerd serve` pinned to the last CPU (and this
  * process to the others, as the isolate probe does), sends one
  * warm-up set of the bench's mixed queries and of `/suggest` requests, then
  * measures two more sets, one request at a time, with 404s (the floor: no
