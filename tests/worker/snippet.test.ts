@@ -11,6 +11,17 @@ describe('snippet', () => {
     )
   })
 
+  it('marks the same words once its memo of analysed tokens is full (it then keeps what it has)', () => {
+    // More distinct tokens than the memo holds (10,000), each one a candidate: every one starts like the query term.
+    const numbers = Array.from({ length: 12_000 }, (_, i) => `17${i}`)
+    for (let i = 0; i < numbers.length; i += 1_000) {
+      const text = numbers.slice(i, i + 1_000).join(' ')
+      expect(snippet(text, new Set([numbers[i + 999]!]), { words: 1 })).toBe(`… <mark>${numbers[i + 999]}</mark>`)
+    }
+    expect(snippet(REUTERS, new Set(analyze('oil price')))).toContain('Crude <mark>oil</mark> <mark>prices</mark> rallied')
+    expect(snippet('17000 17999 1711999', new Set(['1711999']))).toBe('17000 17999 <mark>1711999</mark>')
+  })
+
   it('picks the window with the most matches and marks the cut with ellipses', () => {
     const result = snippet(REUTERS, new Set(analyze('analysts')), { words: 5 })
     expect(result).toBe('… to support prices, <mark>analysts</mark> said.')
