@@ -223,12 +223,13 @@ export function formatCorpus(r: CorpusResult): string {
   row(`isolate heap after ${o.dev?.mixedQueries ?? 0} mixed queries (GC)`, o.dev?.heapAfterQueries.usedBytes, f?.dev?.heapAfterQueries.usedBytes, fmtBytes)
   for (const type of QUERY_TYPES) percentiles(`HTTP ${type} p50 / p99`, o.dev?.http[type], f?.dev?.http[type])
   row('isolate probe floor: a 404, median (main thread)', o.probe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
-  const probed = (figures: IsolateFigures | null | undefined, type: string) => figures?.types.find((t) => t.type === type)
-  const probedNew = (figures: IsolateFigures | null | undefined, type: string) => figures?.newIsolate.find((t) => t.type === type)
-  for (const type of QUERY_TYPES) percentiles(`isolate probe CPU ${type} p50 / p99`, probed(o.probe, type), probed(f?.probe, type))
-  for (const type of QUERY_TYPES) percentiles(`  the same, first queries of a new isolate: ${type}`, probedNew(o.probe, type), probedNew(f?.probe, type))
+  const ofType = (figures: readonly TypeCpu[] | undefined, type: string) => figures?.find((t) => t.type === type)
+  for (const type of QUERY_TYPES) percentiles(`isolate probe CPU ${type} p50 / p99`, ofType(o.probe?.types, type), ofType(f?.probe?.types, type))
+  for (const type of QUERY_TYPES) {
+    percentiles(`  the same, first queries of a new isolate: ${type}`, ofType(o.probe?.newIsolate, type), ofType(f?.probe?.newIsolate, type))
+  }
   row('engine alone (bench/rank-worker.ts): floor, a 404', o.engineProbe?.floor?.main, f?.probe?.floor?.main, (n) => `${n.toFixed(2)} ms`)
-  for (const type of QUERY_TYPES) percentiles(`engine alone CPU ${type} p50 / p99`, probed(o.engineProbe, type), probed(f?.probe, type))
+  for (const type of QUERY_TYPES) percentiles(`engine alone CPU ${type} p50 / p99`, ofType(o.engineProbe?.types, type), ofType(f?.probe?.types, type))
   for (const type of QUERY_TYPES) percentiles(`wrangler dev profile CPU ${type} p50 / p99 (upper bound)`, o.dev?.isolate[type], f?.dev?.isolate[type])
   for (const type of QUERY_TYPES) {
     row(`workerd CPU/request ${type} (mean, /proc)`, o.dev?.processCpuMean[type], f?.dev?.processCpuMean[type], (n) => `${n.toFixed(2)} ms`)

@@ -97,8 +97,11 @@ function charClass(codePoint: number): number {
   return NUMBER_CHAR.test(char) ? 2 : WORD_CHAR.test(char) ? 1 : 0
 }
 
+/** The hyphens of TOKEN_PATTERN and HYPHENS: hyphen-minus, hyphen (U+2010), non-breaking hyphen (U+2011). */
+export const isHyphen = (code: number) => code === 0x2d || code === 0x2010 || code === 0x2011
+
 /** Apostrophes and hyphens that join two runs into one token (as in TOKEN_PATTERN). */
-const isJoiner = (code: number) => code === 0x27 || code === 0x2d || code === 0x2018 || code === 0x2019 || code === 0x2010 || code === 0x2011
+const isJoiner = (code: number) => code === 0x27 || code === 0x2018 || code === 0x2019 || isHyphen(code)
 
 /** The character at `i` (before the end): its class, plus its width in code units times 4 (2 for a surrogate pair; a lone surrogate is 1). */
 function charInfo(text: string, i: number): number {

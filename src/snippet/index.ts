@@ -16,7 +16,7 @@
  * // '<mark>Oil</mark> <mark>prices</mark> rose sharply.'
  * ```
  */
-import { processTerm, scanTokens } from '../analyzer'
+import { isHyphen, processTerm, scanTokens } from '../analyzer'
 import { escapeHtml } from '../http/html'
 import { DEFAULT_SNIPPET_WORDS, MAX_SCAN_CHARS } from './budget'
 
@@ -347,10 +347,7 @@ function matchedRanges(spans: TokenSpans, matchedTerms: ReadonlySet<string>, ori
 
 /** Whether `text[start, end)` holds a hyphen (any of those {@link HYPHEN_PARTS} splits on). */
 function hyphenated(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 0x2d || code === 0x2010 || code === 0x2011) return true
-  }
+  for (let i = start; i < end; i++) if (isHyphen(text.charCodeAt(i))) return true
   return false
 }
 
