@@ -34,7 +34,7 @@ import { readCorpus } from './lib/corpus'
 import { QueryGenerator, queryPath } from './lib/queries'
 import { getAsProbeHost, mainThreadCpuMs, pin, unpin } from './lib/isolate-cpu'
 import { percentile } from './lib/stats'
-import { bundleIn, compatibilityDate, scriptSize, tempConfig } from './lib/wrangler'
+import { bundleIn, compatibilityDate, compatibilityFlags, scriptSize, tempConfig } from './lib/wrangler'
 
 const { values } = parseArgs({
   options: {
@@ -60,6 +60,7 @@ function workerdConfig(dist: string): string {
   const data = readdirSync(dist).filter((name) => name.endsWith('.bin'))
   const modules = [`(name = "index.js", esModule = ${embed(bundleIn(dist))})`, ...data.map((name) => `(name = ${JSON.stringify(name)}, data = ${embed(join(dist, name))})`)]
   const date = JSON.stringify(compatibilityDate())
+  const flags = JSON.stringify(compatibilityFlags())
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -73,6 +74,7 @@ const config :Workerd.Config = (
 const search :Workerd.Worker = (
   modules = [${modules.join(', ')}],
   compatibilityDate = ${date},
+  compatibilityFlags = ${flags},
   cacheApiOutbound = "miss",
   bindings = [(name = "ASSETS", service = "assets"), (name = "ALLOWED_ORIGINS", text = "*")],
 );

@@ -88,7 +88,7 @@ export function createApp(
   sourceOf: (env: Bindings) => ArtefactSource = (env) => assetSource(env.ASSETS),
 ) {
   const app = baseApp<AppEnv>()
-  // Loads the index (once per isolate) for the routes that need it, and after the first answer warms its chunks.
+  // Loads the index (once per isolate) for the routes that need it, and after each answer runs a step of its warm-up until none is left.
   const withIndex = createMiddleware<AppEnv>(async (c, next) => {
     let index: SearchIndex
     try {
@@ -181,24 +181,34 @@ export function finishApp<E extends Env>(app: Hono<E>): Hono<E> {
   return app
 }
 
-/** Indexes whose warm-up ({@link SearchIndex.warm}) has started, and not failed. */
+/** Indexes with nothing left to warm ({@link SearchIndex.warm} resolved to 0). */
+const warmed = new WeakSet<SearchIndex>()
+/** Indexes with a warm-up step running. */
 const warming = new WeakSet<SearchIndex>()
 
 /**
- * Starts `index.warm()` once per index, after this request's answer: as
- * `waitUntil` work, so that the runtime keeps the isolate for it and the
- * answer does not wait. A failed warm-up is logged and tried again by a later
- * request.
+ * Runs the next step of `index.warm()` after this request's answer, unless
+ * one is running or nothing is left: as `waitUntil` work, so that the
+ * runtime keeps the isolate for it and the answer does not wait. One step at
+ * a time keeps each request's share small (the chunks, then one 2 MiB article
+ * pack). A failed step is logged and tried again after a later request.
  */
 function warmInBackground(c: Context<AppEnv>, index: SearchIndex): void {
-  if (warming.has(index)) return
+  if (warmed.has(index) || warming.has(index)) return
   warming.add(index)
-  const warm = index.warm().catch((error: unknown) => {
-    warming.delete(index)
-    console.warn(`warming the index chunks failed; queries load them as they need them: ${error instanceof Error ? error.message : String(error)}`)
-  })
+  const step = index
+    .warm()
+    .then(
+      (fetched) => {
+        if (fetched === 0) warmed.add(index)
+      },
+      (error: unknown) => {
+        console.warn(`warming the index failed; queries load what they need as they need it: ${error instanceof Error ? error.message : String(error)}`)
+      },
+    )
+    .finally(() => warming.delete(index))
   try {
-    c.executionCtx.waitUntil(warm)
+    c.executionCtx.waitUntil(step)
   } catch {
     // No execution context (app.request() in tests): the promise runs on by itself.
   }

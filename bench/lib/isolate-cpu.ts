@@ -48,7 +48,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { Miniflare } from 'miniflare'
-import { processStats } from './wrangler'
+import { compatibilityFlags, processStats } from './wrangler'
 import { percentile } from './stats'
 
 /**
@@ -148,6 +148,7 @@ export class IsolateCpuProbe {
           .map((name) => ({ type: 'Data' as const, path: join(dirname(resolve(bundle)), name) })),
       ],
       compatibilityDate,
+      compatibilityFlags: compatibilityFlags(),
       ...(inspectorPort ? { inspectorPort } : {}),
       bindings: { ALLOWED_ORIGINS: '*' },
       cache: false,

@@ -50,6 +50,12 @@ export function compatibilityDate(): string {
   return date
 }
 
+/** wrangler.toml's `compatibility_flags` (none when it has none), for the same runtimes. */
+export function compatibilityFlags(): string[] {
+  const list = /^compatibility_flags\s*=\s*(\[[^\]]*\])/m.exec(readFileSync('wrangler.toml', 'utf8'))?.[1]
+  return list ? (JSON.parse(list) as string[]) : []
+}
+
 /** The ES module that `wrangler deploy --dry-run --outdir` wrote to `outdir` (named after `main`). */
 export function bundleIn(outdir: string): string {
   const modules = readdirSync(outdir).filter((name) => name.endsWith('.js'))

@@ -56,6 +56,7 @@ import { processTerm, tokenize } from '../../src/analyzer'
 import { compareCodeUnits } from '../compare'
 import { dateSortKey } from '../dates'
 import { DEFAULT_CACHE_LIMITS } from '../../src/search-index'
+import { articlePacks } from './packs'
 
 /** A postings chunk is closed once it reaches this size (a single term may exceed it). */
 export const POSTINGS_CHUNK_BYTES = 256 * 1024
@@ -323,6 +324,9 @@ export function compileIndex(
     const fragment: ArticleFragment = { formatVersion: FORMAT_VERSION, first, articles: articles.slice(first, first + perFragment) }
     files.push({ name: FILES.fragment(k), bytes: Buffer.from(fragmentText(fragment)) })
   }
+  const { packs, firstArticle, dictionary } = articlePacks(articles.map((article) => JSON.stringify(article)))
+  packs.forEach((bytes, p) => files.push({ name: FILES.pack(p), bytes }))
+  if (dictionary) files.push({ name: FILES.packDictionary, bytes: dictionary })
 
   const layout: IndexLayout = {
     fields: [...fields],
@@ -333,6 +337,7 @@ export function compileIndex(
     positions: { files: positionChunks.map((_, i) => FILES.positions(i)), bytes: positionChunks.map((bytes) => bytes.length) },
     dates: stats.dates,
     fragments: { perFragment, count: fragmentCount },
+    packs: { files: packs.map((_, p) => FILES.pack(p)), firstArticle, bytes: packs.map((bytes) => bytes.length), dictionary: dictionary ? FILES.packDictionary : null },
     localDocumentCount: localCount,
     ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, docBase } } : {}),
   }

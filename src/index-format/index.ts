@@ -6,7 +6,7 @@
  * a version number. The Worker refuses artefacts whose `formatVersion` it does
  * not know, rather than answering wrongly.
  *
- * Version 3 (2 plus dates and positions) is a compiled, immutable form of the MiniSearch index, read with
+ * Version 4 (3 plus article packs; 3 was 2 plus dates and positions) is a compiled, immutable form of the MiniSearch index, read with
  * typed-array views instead of being rebuilt as JS objects. The build writes
  * into its out dir (`generated/assets/`, the Worker's static assets):
  *
@@ -19,6 +19,8 @@
  * | `docs.bin` | per document: date, field lengths (BM25), topic ids (filter, facets), and the id sort order for `/articles/:id` ({@link DOCS_LAYOUT}) |
  * | `ids.json` | article ids by internal number |
  * | `articles/<k>.json` | {@link ArticleFragment}: {@link articlesPerFragment} whole articles by internal number, one a line ({@link fragmentText}), fetched only for the hits shown |
+ * | `articles/pack-<p>.bin` | consecutive articles, each compressed on its own ({@link PACK_LAYOUT}), written only when all of them fit {@link MAX_PACKED_ARTICLE_BYTES}: the Worker loads them in the background and then fetches no fragment for a hit |
+ * | `articles/dictionary.bin` | the packs' preset DEFLATE dictionary |
  * | `reference/minisearch.json` | only with `--reference`: the MiniSearch JSON the format was compiled from, for the differential test |
  *
  * Internal numbers are positions in date order, newest first, so the empty
@@ -33,8 +35,8 @@
 import type { Options as MiniSearchOptions } from 'minisearch'
 import { processTerm, tokenize } from '../analyzer'
 
-/** Bump on any change to the shape or meaning of the artefacts. 3: per-document dates in `docs.bin`, token positions in `positions/<c>.bin`. */
-export const FORMAT_VERSION = 3
+/** Bump on any change to the shape or meaning of the artefacts. 3: per-document dates in `docs.bin`, token positions in `positions/<c>.bin`. 4: article packs (`articles/pack-<p>.bin`, `IndexLayout.packs`). */
+export const FORMAT_VERSION = 4
 
 /** A topic as shown to people, with the slug used in URLs and filters. */
 export interface Topic {
@@ -134,6 +136,14 @@ export interface IndexLayout {
   dates: { newest: number | null; oldest: number | null }
   /** Article fragments: fragment k holds internal numbers [k * perFragment, (k + 1) * perFragment). */
   fragments: { perFragment: number; count: number }
+  /**
+   * Article packs ({@link PACK_LAYOUT}): pack p holds the articles
+   * [firstArticle[p], firstArticle[p + 1]) (`firstArticle` has one more entry
+   * than `files`), compressed with the preset dictionary `dictionary`. No
+   * files, and a null dictionary, when the compressed articles together are
+   * over {@link MAX_PACKED_ARTICLE_BYTES}.
+   */
+  packs: { files: string[]; firstArticle: number[]; bytes: number[]; dictionary: string | null }
   /** Documents in this index (its own postings, docs.bin, fragments). Equals `documentCount` unless sharded. */
   localDocumentCount: number
   /** Set in a shard: it holds global internal numbers [docBase, docBase + localDocumentCount). */
@@ -228,6 +238,65 @@ export function articlesPerFragment(count: number): number {
   return perFragment
 }
 
+/**
+ * Compressed article bytes, in all, up to which the build also writes article
+ * packs and the Worker keeps them all in memory: 8 MiB (the bundled 21.6k
+ * articles: 7.6 MiB, from 20.2 MB of JSON). They are `ArrayBuffer`s, which
+ * count in the 32 MB heap target (`npm run check:limits`) like the rest.
+ *
+ * Why: every fragment fetched for a hit leaves runtime objects (request,
+ * response, stream) that V8's scavenger keeps until a full GC. With ten a
+ * page, they were most of what each scavenge copied, and what filled the old
+ * generation between mark-compacts (docs/benchmarks.md, "Article packs").
+ * Uncompressed, the articles would not fit the heap target.
+ */
+export const MAX_PACKED_ARTICLE_BYTES = 8 << 20
+
+/** Compressed article bytes per pack file, at most, its header aside (a single larger article gets a pack of its own): 2 MiB, so that the Worker loads one per request in the background (`SearchIndex.warm`). */
+export const MAX_PACK_BYTES = 2 << 20
+
+/** Bytes of the preset dictionary of the packs' DEFLATE: 32 KiB, DEFLATE's whole window. */
+export const PACK_DICTIONARY_BYTES = 32 << 10
+
+/**
+ * `articles/pack-<p>.bin`, little-endian:
+ * - header: 3 × u32: magic {@link PACK_MAGIC}, first article n0 (local internal number), article count A
+ * - u32[A + 1] offsets: article n0 + i is `data[offsets[i] .. offsets[i + 1])`
+ * - data: per article, the raw DEFLATE (RFC 1951) of its JSON as on its
+ *   fragment line ({@link StoredArticle}, `JSON.stringify`), compressed with
+ *   the preset dictionary `articles/dictionary.bin` ({@link PACK_DICTIONARY_BYTES}
+ *   at most: pieces of articles spread over the corpus, so that each article,
+ *   about 1 KB, compresses 2.5 times rather than 1.7)
+ */
+export const PACK_LAYOUT = { headerWords: 3 } as const
+export const PACK_MAGIC = 0x344b4350 // "PCK4"
+
+/**
+ * Groups items (compressed articles) of `sizes` bytes into packs of
+ * consecutive items of at most {@link MAX_PACK_BYTES} each: the first item of
+ * each pack, then the item count. None when all of them together are over
+ * {@link MAX_PACKED_ARTICLE_BYTES}.
+ *
+ * @example
+ * ```ts
+ * packBoundaries([1 << 20, 1 << 20, 1 << 20]) // [0, 2, 3]: items 0–1, then 2
+ * ```
+ */
+export function packBoundaries(sizes: readonly number[]): number[] {
+  if (sizes.reduce((sum, size) => sum + size, 0) > MAX_PACKED_ARTICLE_BYTES) return []
+  const first: number[] = []
+  let bytes = Infinity
+  sizes.forEach((size, i) => {
+    if (bytes + size > MAX_PACK_BYTES) {
+      first.push(i)
+      bytes = 0
+    }
+    bytes += size
+  })
+  if (first.length > 0) first.push(sizes.length)
+  return first
+}
+
 /** File names inside the out dir. */
 export const FILES = {
   manifest: 'manifest.json',
@@ -237,6 +306,8 @@ export const FILES = {
   postings: (chunk: number) => `postings/${chunk}.bin`,
   positions: (chunk: number) => `positions/${chunk}.bin`,
   fragment: (k: number) => `articles/${k}.json`,
+  pack: (p: number) => `articles/pack-${p}.bin`,
+  packDictionary: 'articles/dictionary.bin',
   reference: 'reference/minisearch.json',
 } as const
 

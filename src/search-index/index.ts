@@ -1,6 +1,6 @@
 /**
  * The loaded search index: the engine over the compiled index (format
- * version 3), the article ids, the topic tables, and the article fragments,
+ * version 4), the article ids, the topic tables, and the article fragments,
  * fetched only for the hits shown and kept in a small LRU.
  *
  * Up front the Worker reads `manifest.json`, `terms.bin`, `docs.bin` and
@@ -8,7 +8,9 @@
  * chunks are fetched when a query first needs them and cached (LRU by
  * bytes), positions chunks likewise but only for phrases; article fragments
  * likewise, kept as bytes (LRU by article count), of which a request parses
- * only the articles it shows.
+ * only the articles it shows. After the first answers, the Worker loads the
+ * remaining chunks and, when the index has them, the article packs, one a
+ * request ({@link SearchIndex.warm}); from then on a query fetches nothing.
  *
  * All lookup tables keyed by user input are `Map`s or binary searches, never
  * plain objects, so an id or topic such as `__proto__` or `constructor` is
@@ -32,6 +34,7 @@ import {
 } from '../index-format'
 import { IdList } from './ids'
 import { LruCache } from './lru'
+import { ArticlePacks } from './packs'
 
 /** Where the artefacts come from: the ASSETS binding in the Worker, files in Node. */
 export interface ArtefactSource {
@@ -119,20 +122,28 @@ export interface SearchIndex {
   /** Articles by internal number, in the order given, from their fragments. */
   articles(numbers: readonly number[]): Promise<StoredArticle[]>
   /**
-   * Loads the chunks not cached yet, one at a time: every postings chunk when
-   * all of them fit in the postings cache ({@link CacheLimits}), then every
-   * positions chunk when all of those fit in theirs. A kind that does not fit
-   * is left alone, so warming never evicts. Resolves to the number of chunks
-   * fetched. The Worker runs it once per isolate, after the first answer
-   * (`waitUntil`), so that no later query waits on a chunk fetch (see
-   * docs/benchmarks.md, "Chunks warmed after the first answer"). Within the
-   * limits, the heap stays within the budget the limits were sized to
-   * ({@link cacheLimitsFor}). A large index (200k articles, a 100k shard)
-   * does not fit, and its queries load their chunks as before.
+   * One step of loading what the isolate keeps for good; resolves to the
+   * number of files fetched, 0 once nothing is left. The Worker runs a step
+   * after each answer (`waitUntil`) until one resolves to 0, so that later
+   * queries wait on no fetch.
+   *
+   * The first step loads the chunks not cached yet, one at a time: every
+   * postings chunk when all of them fit in the postings cache
+   * ({@link CacheLimits}), then every positions chunk when all of those fit
+   * in theirs (docs/benchmarks.md, "Chunks warmed after the first answer").
+   * A kind that does not fit is left alone, so warming never evicts; within
+   * the limits, the heap stays within the budget the limits were sized to
+   * ({@link cacheLimitsFor}).
+   *
+   * Each later step loads one article pack (`IndexLayout.packs`, 2 MiB at
+   * most), after which the articles of its fragments are read from memory
+   * (docs/benchmarks.md, "Article packs"). A large index (200k articles, a
+   * 100k shard) has no packs and chunks that do not fit, and its queries
+   * load what they need as before.
    */
   warm(): Promise<number>
   /** Cache state, for tests and diagnostics. */
-  cacheStats(): { postingsChunks: number; postingsBytes: number; positionsChunks: number; positionsBytes: number; fragments: number; fragmentFetches: number; limits: CacheLimits }
+  cacheStats(): { postingsChunks: number; postingsBytes: number; positionsChunks: number; positionsBytes: number; fragments: number; fragmentFetches: number; packs: number; packBytes: number; limits: CacheLimits }
 }
 
 /** An {@link ArtefactSource} over the Worker's static assets. */
@@ -184,6 +195,9 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       return bytes
     })
 
+  const packs = new ArticlePacks(layout.packs, source, utf8)
+  let chunksWarmed = false
+
   const topicBySlug = new Map(manifest.topics.map((topic) => [topic.slug, topic]))
   const topicIdBySlug = new Map(manifest.topics.map((topic, i) => [topic.slug, i]))
   const slugByKey = new Map<string, string>()
@@ -203,17 +217,30 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       return n < 0 ? undefined : n
     },
     async articles(numbers) {
-      const needed = [...new Set(numbers.map((n) => Math.floor(n / perFragment)))]
-      const loaded = new Map(await Promise.all(needed.map(async (k) => [k, await fragment(k)] as const)))
-      return numbers.map((n) => {
+      // From the packs when they hold them: no fetch, no promise per fragment.
+      const packed = numbers.map((n) => packs.article(n))
+      const missing = new Set<number>()
+      numbers.forEach((n, i) => {
+        if (!packed[i]) missing.add(Math.floor(n / perFragment))
+      })
+      const loaded = new Map(await Promise.all([...missing].map(async (k) => [k, await fragment(k)] as const)))
+      return numbers.map((n, i) => {
         const bytes = loaded.get(Math.floor(n / perFragment))
-        const article = bytes && fragmentArticle(bytes, n % perFragment, utf8)
+        const article = packed[i] ?? (bytes && fragmentArticle(bytes, n % perFragment, utf8))
         if (!article) throw new Error(`article ${n} is missing from its fragment`)
         return article
       })
     },
     async warm() {
-      return (await postings.warm()) + (await positions.warm())
+      if (!chunksWarmed) {
+        const fetched = (await postings.warm()) + (await positions.warm())
+        chunksWarmed = true
+        if (fetched > 0) return fetched
+      }
+      const fetched = await packs.loadNext()
+      // Once every article is in memory, the fragments cached before are dead weight.
+      if (packs.loaded === layout.packs.files.length) fragments.clear()
+      return fetched
     },
     cacheStats: () => ({
       postingsChunks: postings.cache.size,
@@ -222,6 +249,8 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       positionsBytes: positions.cache.weight,
       fragments: fragments.size,
       fragmentFetches,
+      packs: packs.loaded,
+      packBytes: packs.bytes,
       limits: { postingsBytes, positionsBytes, articles: articleLimit },
     }),
   }

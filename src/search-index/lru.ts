@@ -57,6 +57,12 @@ export class LruCache<K, V> {
     }
   }
 
+  /** Drops every value. */
+  clear(): void {
+    this.values.clear()
+    this.total = 0
+  }
+
   get size(): number {
     return this.values.size
   }

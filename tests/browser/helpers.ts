@@ -68,6 +68,7 @@ export async function startWorker(options: { assets?: string; allowedOrigins?: s
       'name = "edge-article-search-browser-test"',
       `main = ${JSON.stringify(join(ROOT, 'src/index.ts'))}`,
       'compatibility_date = "2026-04-20"',
+      'compatibility_flags = ["nodejs_compat"]',
       'send_metrics = false',
       // The script embeds the files of the same build as the assets (src/search-index/embedded.ts).
       '[alias]',

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FIELD_BOOSTS, type Manifest, type StoredArticle } from '../../src/index-format'
+import { FIELD_BOOSTS, MAX_PACK_BYTES, MAX_PACKED_ARTICLE_BYTES, PACK_DICTIONARY_BYTES, PACK_MAGIC, packBoundaries, type Manifest, type StoredArticle } from '../../src/index-format'
 import { loadCompiled } from '../../index-build/load-compiled'
 import { buildIndex, type BuildOptions } from '../../index-build/build'
 import { BuildError } from '../../index-build/errors'
 import { formatReport } from '../../index-build/report'
 import { sortArticles } from '../../index-build/write'
 import { POSTINGS_CHUNK_BYTES, SMALL_POSTINGS_CHUNK_BYTES, postingsChunkBytes } from '../../index-build/compile'
+import { articlePacks } from '../../index-build/compile/packs'
 import { DEFAULT_CACHE_LIMITS } from '../../src/search-index'
 import { lexiconData } from '../../index-build/suggest'
 import type { LexiconData } from '../../src/suggest/lexicon'
@@ -62,7 +64,7 @@ describe('buildIndex on the Reuters sample', () => {
   it('writes articles newest first, undated last, with ISO dates', async () => {
     const { read, out } = await build({ paths: [REUTERS_SAMPLE] })
     const articles = await articlesOf(out)
-    expect((await read<Manifest>('manifest.json')).formatVersion).toBe(3)
+    expect((await read<Manifest>('manifest.json')).formatVersion).toBe(4)
     const dates = articles.map((article) => article.date)
     expect(dates.at(-1)).toBeNull()
     expect(articles.at(-1)?.id).toBe('17192')
@@ -306,6 +308,56 @@ describe('postings chunk size', () => {
     expect(postingsChunkBytes(cache)).toBe(POSTINGS_CHUNK_BYTES)
     expect(postingsChunkBytes(cache + 1)).toBe(SMALL_POSTINGS_CHUNK_BYTES)
     expect(SMALL_POSTINGS_CHUNK_BYTES).toBeLessThan(POSTINGS_CHUNK_BYTES)
+  })
+})
+
+describe('article packs', () => {
+  it('group consecutive articles up to 2 MiB a pack, a larger one alone, and none past the 8 MiB budget', () => {
+    const MiB = 1 << 20
+    expect(packBoundaries([])).toEqual([])
+    expect(packBoundaries([MiB, MiB, MiB])).toEqual([0, 2, 3])
+    expect(packBoundaries([100, 3 * MiB, 100, 100])).toEqual([0, 1, 2, 4])
+    expect(packBoundaries(Array(8).fill(MiB))).toEqual([0, 2, 4, 6, 8])
+    expect(packBoundaries([...Array(8).fill(MiB), 1])).toEqual([])
+    expect(MAX_PACK_BYTES).toBe(2 * MiB)
+    expect(MAX_PACKED_ARTICLE_BYTES).toBe(8 * MiB)
+  })
+
+  it('hold each article as its fragment line, DEFLATE\'d with the dictionary, after a header naming the articles', async () => {
+    const { out, read } = await build({ paths: [REUTERS_SAMPLE, MARKDOWN] })
+    const { packs, localDocumentCount } = (await read<Manifest>('manifest.json')).index
+    expect(packs).toMatchObject({ files: ['articles/pack-0.bin'], firstArticle: [0, localDocumentCount], dictionary: 'articles/dictionary.bin' })
+    const pack = await readFile(join(out, packs.files[0]!))
+    const dictionary = await readFile(join(out, packs.dictionary!))
+    expect(dictionary.length).toBeGreaterThan(0)
+    expect(dictionary.length).toBeLessThanOrEqual(PACK_DICTIONARY_BYTES)
+    expect(packs.bytes).toEqual([pack.length])
+    const word = (i: number) => pack.readUInt32LE(4 * i)
+    expect([word(0), word(1), word(2)]).toEqual([PACK_MAGIC, 0, localDocumentCount])
+    const data = 4 * (3 + localDocumentCount + 1)
+    const articles = await articlesOf(out)
+    expect(articles).toHaveLength(localDocumentCount)
+    articles.forEach((article, n) => {
+      const text = inflateRawSync(pack.subarray(data + word(3 + n), data + word(4 + n)), { dictionary }).toString()
+      expect(text, `article ${n}`).toBe(JSON.stringify(article))
+    })
+    expect(data + word(3 + localDocumentCount)).toBe(pack.length)
+  })
+
+  it('compress better with the dictionary than without, and the same texts give the same bytes', async () => {
+    const texts = (await articlesOf((await build({ paths: [REUTERS_SAMPLE] })).out)).map((article) => JSON.stringify(article))
+    const withDictionary = articlePacks(texts).packs[0]!.length
+    const alone = texts.reduce((sum, text) => sum + deflateRawSync(text, { level: 9 }).length, 0)
+    expect(withDictionary).toBeLessThan(alone)
+    expect(articlePacks(texts).packs[0]!.equals(articlePacks([...texts]).packs[0]!)).toBe(true)
+  })
+
+  it('are not written when the compressed articles are over the budget', () => {
+    // Base64 of hashes compresses to about 3/4: 6 texts of 2 MiB are over 8 MiB, 3 are not.
+    const noiseText = (i: number) => Buffer.concat(Array.from({ length: 3 << 14 }, (_, j) => createHash('sha256').update(`${i}:${j}`).digest())).toString('base64').slice(0, MAX_PACK_BYTES)
+    const noise = (n: number) => Array.from({ length: n }, (_, i) => noiseText(i))
+    expect(articlePacks(noise(3)).packs).toHaveLength(3)
+    expect(articlePacks(noise(6))).toEqual({ packs: [], firstArticle: [], dictionary: null })
   })
 })
 

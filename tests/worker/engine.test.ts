@@ -5,7 +5,7 @@ import { analyze } from '../../src/analyzer'
 import { Engine, MAX_EXPANSIONS, memoryPostings, type EngineSearchOptions } from '../../src/engine'
 import { decodeVarints, encodeVarints } from '../../src/engine/varint'
 import { createApp } from '../../src/app'
-import { FIELD_BOOSTS, FILES, fragmentArticle, fragmentHeader, fragmentText, type ArticleFragment, type Manifest } from '../../src/index-format'
+import { FIELD_BOOSTS, FILES, MAX_PACK_BYTES, MAX_PACKED_ARTICLE_BYTES, fragmentArticle, fragmentHeader, fragmentText, type ArticleFragment, type Manifest } from '../../src/index-format'
 import { DEFAULT_CACHE_LIMITS, MIN_CACHE_LIMITS, assetSource, cacheLimitsFor, loadSearchIndex, type ArtefactSource, type SearchIndex } from '../../src/search-index'
 import { countingSource } from './helpers'
 import { MIN_SNIPPET_DEMAND, QUERY_OPTIONS, planQuery, search, snippetDemand, toHit } from '../../src/search'
@@ -120,7 +120,7 @@ describe('engine', () => {
 
   it('refuses a dictionary of another format', () => {
     const layout = index.manifest.index
-    expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 3/)
+    expect(() => new Engine({ layout, terms: new Uint8Array(64), docs: new Uint8Array(64), postings: memoryPostings([]) })).toThrow(/format version 4/)
   })
 
   it('answers the same while its 16-bit term clock wraps around, mid-query included', async () => {
@@ -360,11 +360,11 @@ describe('format version', () => {
     const future: ArtefactSource = {
       json: async <T>(name: string) => {
         const value = await inner.json<T>(name)
-        return (name === FILES.manifest ? { ...(value as Manifest), formatVersion: 4 } : value) as T
+        return (name === FILES.manifest ? { ...(value as Manifest), formatVersion: 5 } : value) as T
       },
       bytes: inner.bytes,
     }
-    await expect(loadSearchIndex(future)).rejects.toThrow(/index format version 4 is not supported \(this Worker reads version 3\)/)
+    await expect(loadSearchIndex(future)).rejects.toThrow(/index format version 5 is not supported \(this Worker reads version 4\)/)
     const app = createApp(() => loadSearchIndex(future))
     const response = await app.fetch(new Request('http://search.test/search?q=oil'), env)
     expect(response.status).toBe(503)
@@ -393,7 +393,7 @@ describe('fragments', () => {
   })
 })
 
-describe('warming the chunks', () => {
+describe('warming the chunks and the article packs', () => {
   const total = (sizes: number[]) => sizes.reduce((sum, size) => sum + size, 0)
 
   it('loads every chunk not yet cached of each kind whose chunks all fit in its cache, and nothing of the others', async () => {
@@ -409,14 +409,78 @@ describe('warming the chunks', () => {
     const read = (kind: string) => source.reads.filter((name) => name.startsWith(kind)).sort()
     expect(read('postings/')).toEqual([...postings.files].sort())
     expect(read('positions/')).toEqual([...positions.files].sort())
-    expect(await fresh.warm()).toBe(0)
+    expect(fresh.cacheStats().packs).toBe(0) // packs come after, one a step
 
     const neither = await loadSearchIndex(assetSource(env.ASSETS), { postingsBytes: total(postings.bytes) - 1, positionsBytes: total(positions.bytes) - 1 })
-    expect(await neither.warm()).toBe(0)
+    expect(await neither.warm()).toBe(2) // no chunk to load: the first step loads the packs' dictionary and first pack
     expect(neither.cacheStats()).toMatchObject({ postingsChunks: 0, positionsChunks: 0 })
     const postingsOnly = await loadSearchIndex(assetSource(env.ASSETS), { postingsBytes: total(postings.bytes), positionsBytes: total(positions.bytes) - 1 })
     expect(await postingsOnly.warm()).toBe(postings.files.length)
     expect(postingsOnly.cacheStats().positionsChunks).toBe(0)
+  })
+
+  it('then loads one article pack a step, after which a query fetches no fragment, and answers the same', async () => {
+    const source = countingSource()
+    const fresh = await loadSearchIndex(source)
+    const { packs } = fresh.manifest.index
+    expect(packs.files.length).toBeGreaterThan(1)
+    await search(fresh, { q: 'wheat exports', topics: [], limit: 10, offset: 0 })
+    expect(fresh.cacheStats().fragments).toBeGreaterThan(0)
+    expect(await fresh.warm()).toBeGreaterThan(0) // the chunks
+    for (let p = 1; p <= packs.files.length; p++) {
+      expect(await fresh.warm()).toBe(p === 1 ? 2 : 1) // the dictionary comes with the first pack
+      expect(fresh.cacheStats().packs).toBe(p)
+    }
+    expect(await fresh.warm()).toBe(0)
+    expect(fresh.cacheStats().fragments).toBe(0) // the fragments cached before are dropped
+    const dictionary = (await assetSource(env.ASSETS).bytes(FILES.packDictionary)).byteLength
+    expect(fresh.cacheStats().packBytes).toBe(total(packs.bytes) + dictionary)
+    expect(source.reads.filter((name) => name.startsWith('articles/pack-')).sort()).toEqual([...packs.files].sort())
+    const cold = await loadSearchIndex(assetSource(env.ASSETS))
+    for (const q of ['wheat exports', 'oil pri', '"crude oil" -opec', 'title:coffee', '']) {
+      const before = source.reads.length
+      const request = { q, topics: [], limit: 20, offset: 0 }
+      expect(await search(fresh, request), q).toEqual(await search(cold, request))
+      expect(source.reads.slice(before), q).toEqual([])
+    }
+  })
+
+  it('reads from the packs the same articles as from their fragment files: first and last of every pack, and a sample', async () => {
+    const fresh = await loadSearchIndex(assetSource(env.ASSETS))
+    while ((await fresh.warm()) > 0);
+    const cold = await loadSearchIndex(assetSource(env.ASSETS))
+    const { packs, localDocumentCount } = fresh.manifest.index
+    expect(packs.firstArticle[0]).toBe(0)
+    expect(packs.firstArticle.at(-1)).toBe(localDocumentCount)
+    expect(packs.firstArticle).toEqual([...packs.firstArticle].sort((a, b) => a - b))
+    const numbers = new Set<number>()
+    for (const n of packs.firstArticle) for (const m of [n - 1, n]) if (m >= 0 && m < localDocumentCount) numbers.add(m)
+    for (let n = 0; n < localDocumentCount; n += 97) numbers.add(n)
+    const sample = [...numbers]
+    expect(await fresh.articles(sample)).toEqual(await cold.articles(sample))
+    expect(fresh.cacheStats()).toMatchObject({ fragmentFetches: 0, fragments: 0 })
+  })
+
+  it('refuses a pack that is not the one the manifest names, and goes on reading fragments', async () => {
+    const inner = assetSource(env.ASSETS)
+    const { packs } = (await loadSearchIndex(inner)).manifest.index
+    const shifted: ArtefactSource = { json: inner.json, bytes: (name) => inner.bytes(name === packs.files[0] ? packs.files[1]! : name) }
+    const fresh = await loadSearchIndex(shifted)
+    await fresh.warm() // the chunks
+    await expect(fresh.warm()).rejects.toThrow(`${packs.files[0]}: not the article pack of articles 0–${packs.firstArticle[1]! - 1} of format version 4`)
+    const page = await search(fresh, { q: 'wheat exports', topics: [], limit: 10, offset: 0 })
+    expect(page.hits.length).toBe(10)
+    expect(fresh.cacheStats()).toMatchObject({ packs: 0 })
+    expect(fresh.cacheStats().fragmentFetches).toBeGreaterThan(0)
+  })
+
+  it('are within their budget on the bundled index: every article in memory, compressed', () => {
+    const { packs } = index.manifest.index
+    expect(packs.dictionary).toBe(FILES.packDictionary)
+    expect(total(packs.bytes)).toBeLessThanOrEqual(MAX_PACKED_ARTICLE_BYTES)
+    const articles = (p: number) => packs.firstArticle[p + 1]! - packs.firstArticle[p]!
+    const compressed = (p: number) => packs.bytes[p]! - 4 * (3 + articles(p) + 1) // less the header
+    expect(packs.files.every((_, p) => compressed(p) <= MAX_PACK_BYTES || articles(p) === 1)).toBe(true)
   })
 
   it('covers the bundled index: its postings and positions fit in the default caches', () => {
@@ -433,6 +497,13 @@ describe('warming the chunks', () => {
     const cached = () => fresh.cacheStats().postingsChunks + fresh.cacheStats().positionsChunks
     for (let wait = 0; wait < 100 && cached() < files; wait++) await new Promise((resolve) => setTimeout(resolve, 20))
     expect(cached()).toBe(files)
+    // Then one pack after each later answer, one step at a time.
+    const packs = fresh.manifest.index.packs.files.length
+    for (let answer = 1; answer <= packs + 1 && fresh.cacheStats().packs < packs; answer++) {
+      expect((await app.request('/search?q=wheat+exports', {}, env)).status).toBe(200)
+      for (let wait = 0; wait < 100 && fresh.cacheStats().packs < Math.min(answer, packs); wait++) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(fresh.cacheStats().packs).toBe(Math.min(answer, packs))
+    }
     const cold = await loadSearchIndex(assetSource(env.ASSETS))
     for (const q of ['wheat exports', 'oil pri', '"crude oil" -opec', 'title:coffee']) {
       const request = { q, topics: [], limit: 10, offset: 0 }

@@ -42,7 +42,7 @@ describe('GET /health', () => {
   it('gives status, index version, article count and build time', async () => {
     const { status, headers, body } = await getJson('/health')
     expect(status).toBe(200)
-    expect(body).toMatchObject({ status: 'ok', formatVersion: 3 })
+    expect(body).toMatchObject({ status: 'ok', formatVersion: 4 })
     expect(body.indexVersion).toMatch(/^[0-9a-f]{16}$/)
     expect(body.articleCount).toBeGreaterThan(20_000)
     expect(new Date(body.builtAt).toISOString()).toBe(body.builtAt)
