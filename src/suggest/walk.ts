@@ -64,9 +64,13 @@ export class CorrectionList {
     return this.terms.length
   }
 
-  /** Calls `visit(dictionary term number, distance)` for every listed term within Levenshtein `maxDistance` of `query`. */
-  fuzzy(query: string, maxDistance: number, visit: (t: number, distance: number) => void): void {
+  /**
+   * Calls `visit(dictionary term number, distance)` for every listed term
+   * within Levenshtein `maxDistance` of `query`; an edit of the first
+   * character costs `firstEditCost` (`SortedTerms.fuzzy`).
+   */
+  fuzzy(query: string, maxDistance: number, visit: (t: number, distance: number) => void, firstEditCost = 1): void {
     const { terms } = this
-    this.walk.fuzzy(query, maxDistance, (i, distance) => visit(terms[i]!, distance))
+    this.walk.fuzzy(query, maxDistance, (i, distance) => visit(terms[i]!, distance), firstEditCost)
   }
 }

@@ -266,6 +266,7 @@ describe('didYouMean', () => {
     ['bundesbnak', 'bundesbank'],
     ['acquistion', 'acquisition'],
     ['Soybeen  exports!', 'soybean  exports!'],
+    ['xocoa', 'cocoa'], // a typo on the first letter, within 2 edits
   ])('%s → %s', (query, expected) => {
     expect(didYouMean(index, query, lexicon)).toBe(expected)
   })
