@@ -271,6 +271,11 @@ describe('didYouMean', () => {
     expect(didYouMean(index, query, lexicon)).toBe(expected)
   })
 
+  it('leaves a rare word alone when no word 50 times more frequent is near it', () => {
+    // In a few Reuters stories each; their nearest stems are rarer still or not 50 times more frequent.
+    for (const query of ['winchester', 'megabyte', 'dlrs megabyte winchester']) expect(didYouMean(index, query, lexicon), query).toBeUndefined()
+  })
+
   it('leaves correct, short, numeric, stop-word and unknown-script queries alone', () => {
     for (const query of ['oil prices', 'cocoa', 'ab', 'the of and', '1987', '5.93 pct', '東京', '', 'al-Assad']) {
       expect(didYouMean(index, query, lexicon)).toBeUndefined()
