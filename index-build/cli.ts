@@ -24,6 +24,7 @@ import { BuildError } from './errors'
 import { parseFieldMap } from './field-map'
 import { formatReport, rejectionLine, warningLines } from './report'
 import { DEFAULT_TITLES_BUDGET } from './suggest'
+import { MAX_PACKED_ARTICLE_BYTES } from '../src/index-format'
 
 const USAGE = `usage: tsx index-build/cli.ts [paths...] [options]
 
@@ -160,6 +161,13 @@ async function main(argv: string[]): Promise<number> {
         const size = `${(gzipBytes / 2 ** 20).toFixed(2)} MiB gzip`
         console.log(embedded ? `embedded in the Worker script (embedded.js): manifest, dictionary, document table, ids, lexicon, ${size}` : `not embedded in the script (${size}, over the budget): the Worker reads them from the assets`)
         const { titles, titleBytes } = result.lexicon!
+        const { packs } = result.manifest.index
+        const packed = packs.bytes.reduce((sum, bytes) => sum + bytes, 0)
+        console.log(
+          packs.files.length > 0
+            ? `article packs: ${packs.files.length} files, ${(packed / 2 ** 20).toFixed(1)} MiB compressed, held in memory by the Worker once loaded`
+            : `no article packs (the compressed articles are over the ${MAX_PACKED_ARTICLE_BYTES / 2 ** 20} MiB budget): the Worker fetches a fragment per hit`,
+        )
         if (!titles) console.log(`titles not in the suggest lexicon (${(titleBytes / 2 ** 20).toFixed(1)} MiB, over the ${DEFAULT_TITLES_BUDGET / 2 ** 20} MiB budget, kept out of the Worker's heap): /suggest reads the titles it shows from the article fragments`)
       } else if (result.shardManifests.length > 0) {
         const sizes = summarizeArtefacts(result.artefacts).join(', ')

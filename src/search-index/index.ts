@@ -119,7 +119,7 @@ export interface SearchIndex {
   slugByKey: Map<string, string>
   /** Internal number of an article id, or undefined. */
   numberOf(id: string): number | undefined
-  /** Articles by internal number, in the order given, from their fragments. */
+  /** Articles by internal number, in the order given: from the packs once loaded, else from their fragments. */
   articles(numbers: readonly number[]): Promise<StoredArticle[]>
   /**
    * One step of loading what the isolate keeps for good; resolves to the
@@ -239,7 +239,7 @@ export async function loadSearchIndex(source: ArtefactSource, limits: Partial<Ca
       }
       const fetched = await packs.loadNext()
       // Once every article is in memory, the fragments cached before are dead weight.
-      if (packs.loaded === layout.packs.files.length) fragments.clear()
+      if (packs.loaded > 0 && packs.loaded === layout.packs.files.length) fragments.clear()
       return fetched
     },
     cacheStats: () => ({

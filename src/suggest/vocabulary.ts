@@ -57,7 +57,7 @@ export class Vocabulary {
    * `minDf` documents' text, copied out once (walk.ts): every term in
    * {@link MIN_CORRECTION_DF} or more, or, from `minDf` ≥ {@link RARE_RATIO}
    * (the correction of a rare word the corpus has), only those in
-   * {@link RARE_RATIO} or more: on Reuters 2.6k of the 15k, so its walks cost
+   * {@link RARE_RATIO} or more: on Reuters 2.7k of the 14.8k, so its walks cost
    * about a sixth.
    */
   correctionList(minDf = MIN_CORRECTION_DF): CorrectionList {

@@ -26,6 +26,7 @@ describe('index-build/cli.ts', () => {
     expect(run.stdout).toContain('tests/fixtures/reuters-sample.jsonl:35: no title and no body')
     expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).articleCount).toBe(36)
     expect(run.stdout).toMatch(/^embedded in the Worker script \(embedded\.js\): .*, 0\.\d\d MiB gzip$/m)
+    expect(run.stdout).toMatch(/^article packs: 1 files, 0\.0 MiB compressed, held in memory by the Worker once loaded$/m)
   })
 
   it('with --no-embed, leaves everything to the assets', async () => {
