@@ -191,7 +191,8 @@ const warming = new WeakSet<SearchIndex>()
  * one is running or nothing is left: as `waitUntil` work, so that the
  * runtime keeps the isolate for it and the answer does not wait. One step at
  * a time keeps each request's share small (the chunks, then one 2 MiB article
- * pack). A failed step is logged and tried again after a later request.
+ * pack). A failed step is logged, and a later answer runs the next one (the
+ * chunks are tried again; a pack that failed is not, see `ArticlePacks`).
  */
 function warmInBackground(c: Context<AppEnv>, index: SearchIndex): void {
   if (warmed.has(index) || warming.has(index)) return

@@ -28,6 +28,8 @@ interface LoadedPack {
 export class ArticlePacks {
   private readonly packs: (LoadedPack | undefined)[]
   private readonly loading = new Set<number>()
+  /** Packs that failed to load or check: not tried again, their articles come from the fragments. */
+  private readonly failed = new Set<number>()
   private dictionary: Uint8Array | undefined
   private packCount = 0
   private byteCount = 0
@@ -63,12 +65,12 @@ export class ArticlePacks {
   }
 
   /**
-   * Loads the first pack neither loaded nor loading (with the dictionary, when
-   * it is not loaded yet); resolves to the files fetched, 0 when no pack is
-   * left.
+   * Loads the first pack neither loaded, loading nor failed (with the
+   * dictionary, when it is not loaded yet); resolves to the files fetched, 0
+   * when no pack is left. A pack that fails is not tried again.
    */
   async loadNext(): Promise<number> {
-    const p = this.packs.findIndex((pack, p) => !pack && !this.loading.has(p))
+    const p = this.packs.findIndex((pack, p) => !pack && !this.loading.has(p) && !this.failed.has(p))
     if (p < 0 || this.layout.dictionary === null) return 0
     this.loading.add(p)
     try {
@@ -87,6 +89,10 @@ export class ArticlePacks {
       this.packCount++
       this.byteCount += file.byteLength
       return fetched + 1
+    } catch (error) {
+      // A broken pack would otherwise be fetched again after every answer, 2 MiB each time.
+      this.failed.add(p)
+      throw error
     } finally {
       this.loading.delete(p)
     }
