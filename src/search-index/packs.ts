@@ -16,9 +16,11 @@
  * packs.article(0) // the newest article, or undefined while its pack is not loaded
  * ```
  */
-import { inflateRawSync } from 'node:zlib'
 import { FORMAT_VERSION, PACK_LAYOUT, PACK_MAGIC, type IndexLayout, type StoredArticle } from '../index-format'
 import type { ArtefactSource } from '.'
+
+/** `inflateRawSync` of `node:zlib`, as the packs use it. */
+type InflateRaw = (data: Uint8Array, options: { dictionary?: Uint8Array }) => Uint8Array
 
 interface LoadedPack {
   offsets: Uint32Array
@@ -31,6 +33,12 @@ export class ArticlePacks {
   /** Packs that failed to load or check: not tried again, their articles come from the fragments. */
   private readonly failed = new Set<number>()
   private dictionary: Uint8Array | undefined
+  /**
+   * Imported with the first pack, not with the Worker: `node:zlib` brings in
+   * the runtime's Node modules, and loading them at startup cost about 10 ms
+   * of the 50 ms startup budget (`npm run check:limits`).
+   */
+  private inflate: InflateRaw | undefined
   private packCount = 0
   private byteCount = 0
 
@@ -60,7 +68,7 @@ export class ArticlePacks {
     const pack = this.packs[p]
     if (!pack || n < firstArticle[p]! || n >= firstArticle[p + 1]!) return undefined
     const i = n - firstArticle[p]!
-    const text = inflateRawSync(pack.data.subarray(pack.offsets[i], pack.offsets[i + 1]), { dictionary: this.dictionary })
+    const text = this.inflate!(pack.data.subarray(pack.offsets[i], pack.offsets[i + 1]), { dictionary: this.dictionary })
     return JSON.parse(this.utf8.decode(text)) as StoredArticle
   }
 
@@ -75,6 +83,7 @@ export class ArticlePacks {
     this.loading.add(p)
     try {
       let fetched = 0
+      this.inflate ??= (await import('node:zlib')).inflateRawSync
       if (!this.dictionary) {
         const dictionary = await this.source.bytes(this.layout.dictionary)
         if (!this.dictionary) {
