@@ -50,10 +50,11 @@ export function articlePacks(texts: readonly string[]): ArticlePacks {
   const packs: Buffer[] = []
   for (let p = 0; p + 1 < firstArticle.length; p++) {
     const members = compressed.slice(firstArticle[p], firstArticle[p + 1])
-    const header = new Uint32Array(PACK_LAYOUT.headerWords + members.length + 1)
-    header.set([PACK_MAGIC, firstArticle[p]!, members.length])
-    members.forEach((bytes, i) => (header[PACK_LAYOUT.headerWords + i + 1] = header[PACK_LAYOUT.headerWords + i]! + bytes.length))
+    const offsets = [0]
+    for (const bytes of members) offsets.push(offsets.at(-1)! + bytes.length)
+    const header = Uint32Array.from([PACK_MAGIC, firstArticle[p]!, members.length, ...offsets])
     packs.push(Buffer.concat([Buffer.from(header.buffer), ...members]))
   }
+  if (PACK_LAYOUT.headerWords !== 3) throw new Error('unreachable')
   return { packs, firstArticle, dictionary }
 }

@@ -57,7 +57,7 @@
  * ```
  */
 import { analyze } from '../analyzer'
-import { FORMAT_VERSION, POSITIONS_LAYOUT, POSITIONS_MAGIC, type IndexLayout } from '../index-format'
+import { FORMAT_VERSION, POSITIONS_LAYOUT, POSITIONS_MAGIC, partOf, readOffsetTable, type IndexLayout } from '../index-format'
 import { Dictionary } from './dictionary'
 import { DocTable } from './docs'
 
@@ -581,15 +581,7 @@ export class Engine {
 
   /** The postings chunk that holds term t. */
   chunkOf(t: number): number {
-    const first = this.chunkFirstTerm
-    let lo = 0
-    let hi = first.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (first[mid]! <= t) lo = mid
-      else hi = mid - 1
-    }
-    return lo
+    return partOf(this.chunkFirstTerm, t)
   }
 
   /** Analyzes the query as plain terms (MiniSearch's semantics: every term one AND/OR operand) and expands each. Needs no postings. */
@@ -787,13 +779,9 @@ export class Engine {
     if (!bytes) throw new Error(`positions chunk ${c} is not loaded`)
     let parsed = this.positionTables.get(bytes)
     if (!parsed) {
-      const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
-      const header = new Uint32Array(aligned.buffer, aligned.byteOffset, POSITIONS_LAYOUT.headerWords)
-      if (header[0] !== POSITIONS_MAGIC) throw new Error(`positions chunk ${c}: not positions of format version ${FORMAT_VERSION}`)
-      const K = header[1]!
-      const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset + POSITIONS_LAYOUT.headerWords * 4, K + 1)
-      const data = aligned.subarray((POSITIONS_LAYOUT.headerWords + K + 1) * 4)
-      parsed = { offsets, data }
+      const table = readOffsetTable(bytes, POSITIONS_LAYOUT.headerWords, POSITIONS_MAGIC)
+      if (!table) throw new Error(`positions chunk ${c}: not positions of format version ${FORMAT_VERSION}`)
+      parsed = { offsets: table.offsets, data: table.data }
       this.positionTables.set(bytes, parsed)
     }
     return { offsets: parsed.offsets, data: parsed.data, first: this.chunkFirstTerm[c]! }

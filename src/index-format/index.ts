@@ -357,6 +357,41 @@ export const DOCS_MAGIC = 0x33434f44 // "DOC3"
  */
 export const POSITIONS_LAYOUT = { headerWords: 2 } as const
 
+/**
+ * A file laid out as `headerWords` u32s (the magic first, a count K last),
+ * then u32[K + 1] offsets, then the data they point into: positions chunks
+ * ({@link POSITIONS_LAYOUT}) and article packs ({@link PACK_LAYOUT}), as
+ * typed-array views. The bytes are copied first when they are not 4-byte
+ * aligned (a Node Buffer from the pool may not be). Undefined when the magic
+ * is not `magic` or the table does not fit in the file.
+ */
+export function readOffsetTable(bytes: Uint8Array, headerWords: number, magic: number): { header: Uint32Array; offsets: Uint32Array; data: Uint8Array } | undefined {
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+  if (aligned.byteLength < 4 * headerWords) return undefined
+  const header = new Uint32Array(aligned.buffer, aligned.byteOffset, headerWords)
+  const count = header[headerWords - 1]!
+  if (header[0] !== magic || aligned.byteLength < 4 * (headerWords + count + 1)) return undefined
+  const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset + 4 * headerWords, count + 1)
+  return { header, offsets, data: aligned.subarray(4 * (headerWords + count + 1)) }
+}
+
+/**
+ * The part of a table split by `first` (part p starts at `first[p]`,
+ * ascending) that holds `x`: the last p with `first[p] ≤ x`. Postings chunks
+ * by term (`IndexLayout.postings.firstTerm`), article packs by article
+ * (`IndexLayout.packs.firstArticle`).
+ */
+export function partOf(first: ArrayLike<number>, x: number): number {
+  let lo = 0
+  let hi = first.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1
+    if (first[mid]! <= x) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
 /** How far a token moves the position: 2 when it yields terms, 1 for a stop word (see {@link POSITIONS_LAYOUT}). */
 export function tokenAdvance(terms: readonly string[]): number {
   return terms.length > 0 ? 2 : 1

@@ -16,7 +16,7 @@
  * packs.article(0) // the newest article, or undefined while its pack is not loaded
  * ```
  */
-import { FORMAT_VERSION, PACK_LAYOUT, PACK_MAGIC, type IndexLayout, type StoredArticle } from '../index-format'
+import { FORMAT_VERSION, PACK_LAYOUT, PACK_MAGIC, partOf, readOffsetTable, type IndexLayout, type StoredArticle } from '../index-format'
 import type { ArtefactSource } from '.'
 
 /** `inflateRawSync` of `node:zlib`, as the packs use it. */
@@ -39,8 +39,6 @@ export class ArticlePacks {
    * of the 50 ms startup budget (`npm run check:limits`).
    */
   private inflate: InflateRaw | undefined
-  private packCount = 0
-  private byteCount = 0
 
   constructor(
     private readonly layout: IndexLayout['packs'],
@@ -52,19 +50,20 @@ export class ArticlePacks {
 
   /** Packs loaded. */
   get loaded(): number {
-    return this.packCount
+    return this.packs.filter((pack) => pack !== undefined).length
   }
 
-  /** Bytes held: the loaded packs and the dictionary. */
+  /** Bytes held: the loaded packs (header, offsets and data) and the dictionary. */
   get bytes(): number {
-    return this.byteCount
+    let bytes = this.dictionary?.byteLength ?? 0
+    for (const pack of this.packs) if (pack) bytes += 4 * (PACK_LAYOUT.headerWords + pack.offsets.length) + pack.data.byteLength
+    return bytes
   }
 
   /** Article `n` (local internal number) from its pack, or undefined while that pack is not loaded. */
   article(n: number): StoredArticle | undefined {
-    if (this.packCount === 0) return undefined
     const { firstArticle } = this.layout
-    const p = this.packOf(n)
+    const p = partOf(firstArticle, n)
     const pack = this.packs[p]
     if (!pack || n < firstArticle[p]! || n >= firstArticle[p + 1]!) return undefined
     const i = n - firstArticle[p]!
@@ -86,17 +85,11 @@ export class ArticlePacks {
       this.inflate ??= (await import('node:zlib')).inflateRawSync
       if (!this.dictionary) {
         const dictionary = await this.source.bytes(this.layout.dictionary)
-        if (!this.dictionary) {
-          this.dictionary = dictionary
-          this.byteCount += dictionary.byteLength
-        }
+        this.dictionary ??= dictionary // another load may have set it meanwhile
         fetched++
       }
       const name = this.layout.files[p]!
-      const file = await this.source.bytes(name)
-      this.packs[p] = readPack(file, name, this.layout.firstArticle[p]!, this.layout.firstArticle[p + 1]! - this.layout.firstArticle[p]!)
-      this.packCount++
-      this.byteCount += file.byteLength
+      this.packs[p] = readPack(await this.source.bytes(name), name, this.layout.firstArticle[p]!, this.layout.firstArticle[p + 1]! - this.layout.firstArticle[p]!)
       return fetched + 1
     } catch (error) {
       // A broken pack would otherwise be fetched again after every answer, 2 MiB each time.
@@ -106,30 +99,13 @@ export class ArticlePacks {
       this.loading.delete(p)
     }
   }
-
-  /** The pack that would hold article n: the last p with firstArticle[p] ≤ n. */
-  private packOf(n: number): number {
-    const { firstArticle } = this.layout
-    let low = 0
-    let high = this.packs.length - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (firstArticle[mid]! <= n) low = mid
-      else high = mid - 1
-    }
-    return low
-  }
 }
 
 /** A pack file's offsets and data, after checking that it holds the `count` articles from `first`. */
 function readPack(file: Uint8Array, name: string, first: number, count: number): LoadedPack {
-  // A Uint32Array view needs a 4-byte aligned offset (a Node Buffer from the pool may have another).
-  const aligned = file.byteOffset % 4 === 0 ? file : file.slice()
-  const words = PACK_LAYOUT.headerWords
-  const header = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.min(words, aligned.byteLength >> 2))
-  if (header[0] !== PACK_MAGIC || header[1] !== first || header[2] !== count) {
+  const table = readOffsetTable(file, PACK_LAYOUT.headerWords, PACK_MAGIC)
+  if (!table || table.header[1] !== first || table.header[2] !== count) {
     throw new Error(`${name}: not the article pack of articles ${first}–${first + count - 1} of format version ${FORMAT_VERSION}`)
   }
-  const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset + 4 * words, count + 1)
-  return { offsets, data: aligned.subarray(4 * (words + count + 1)) }
+  return { offsets: table.offsets, data: table.data }
 }
